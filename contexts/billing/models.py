@@ -1,0 +1,1 @@
+"""Models of the billing context; they arrive with the capability that needs them."""

@@ -1,0 +1,1 @@
+"""Models of the comms context; they arrive with the capability that needs them."""
