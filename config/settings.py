@@ -131,6 +131,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Event bus --------------------------------------------------------------------------------
+# With BROKER_URL the outbox is relayed to RabbitMQ; without it the inline backend delivers
+# committed events to local handlers in-process (development).
+BROKER_URL = env.str("BROKER_URL", default="")
+NLC_BUS_NAMESPACE = env.str("NLC_BUS_NAMESPACE", default="")
+NLC_CONTRACTS_DIR = BASE_DIR / "docs" / "contracts" / "events"
+NLC_EVENTS = {
+    "MAX_ATTEMPTS": env.int("EVENTS_MAX_ATTEMPTS", default=5),
+    "RETRY_BASE_SECONDS": env.float("EVENTS_RETRY_BASE_SECONDS", default=1.0),
+    "RELAY_BATCH_SIZE": env.int("EVENTS_RELAY_BATCH_SIZE", default=500),
+    "RELAY_POLL_SECONDS": env.float("EVENTS_RELAY_POLL_SECONDS", default=1.0),
+    "OUTBOX_RETENTION_DAYS": env.int("EVENTS_OUTBOX_RETENTION_DAYS", default=7),
+    "HANDLER_TIMEOUT_SECONDS": env.int("EVENTS_HANDLER_TIMEOUT_SECONDS", default=300),
+}
+
 # --- Cache -------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
