@@ -6,6 +6,7 @@ bus, local-memory cache). Production (``NLC_ENV=production``) refuses to start w
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -49,8 +50,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_prometheus",
     "nlc.apps.PlatformConfig",
+    "nlc.api.apps.ApiConfig",
+    "nlc.events.apps.EventsConfig",
     *(f"{context.module}.apps.{context.name.capitalize()}Config" for context in NLC_CONTEXTS.values()),
 ]
+if "auth" in NLC_CONTEXTS:
+    # Refresh-token rotation and revocation; its tables live in the auth schema (nlc.contexts).
+    INSTALLED_APPS.append("rest_framework_simplejwt.token_blacklist")
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
@@ -131,6 +137,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Auth: tokens, lock-out, password reset, Google sign-in ------------------------------------
+# Every context verifies access tokens with this key (HS256), so every process needs the same one.
+JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="")
+if not JWT_SIGNING_KEY:
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured("JWT_SIGNING_KEY must be set in production")
+    JWT_SIGNING_KEY = SECRET_KEY
+if IS_PRODUCTION and len(JWT_SIGNING_KEY) < 32:
+    raise ImproperlyConfigured("JWT_SIGNING_KEY must be at least 32 characters long")
+SIMPLE_JWT = {
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": JWT_SIGNING_KEY,
+    "ISSUER": env.str("JWT_ISSUER", default="nextlevelcoach"),
+    # Access tokens are checked from their claims alone, so their lifetime bounds how long a
+    # revoked session can still call other contexts.
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_TOKEN_MINUTES", default=5)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_TOKEN_DAYS", default=14)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "sub",
+    "LEEWAY": env.int("JWT_LEEWAY_SECONDS", default=0),
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
+AUTH_LOCKOUT_MAX_FAILED_LOGINS = env.int("AUTH_LOCKOUT_MAX_FAILED_LOGINS", default=5)
+AUTH_LOCKOUT_MINUTES = env.int("AUTH_LOCKOUT_MINUTES", default=15)
+PASSWORD_RESET_TOKEN_MINUTES = env.int("PASSWORD_RESET_TOKEN_MINUTES", default=60)
+PASSWORD_RESET_URL_TEMPLATE = env.str(
+    "PASSWORD_RESET_URL_TEMPLATE", default="https://coach.nextlevelcoach.ai/reset-password?token={token}"
+)
+if "{token}" not in PASSWORD_RESET_URL_TEMPLATE:
+    raise ImproperlyConfigured("PASSWORD_RESET_URL_TEMPLATE must contain {token}")
+# OAuth client ids of the portals; an ID token must be issued to one of them. Empty: Google sign-in is off.
+GOOGLE_OAUTH_CLIENT_IDS = env.list("GOOGLE_OAUTH_CLIENT_IDS", default=[])
+GOOGLE_HTTP_TIMEOUT_SECONDS = env.float("GOOGLE_HTTP_TIMEOUT_SECONDS", default=5.0)
+
 # --- Event bus --------------------------------------------------------------------------------
 # With BROKER_URL the outbox is relayed to RabbitMQ; without it the inline backend delivers
 # committed events to local handlers in-process (development).
@@ -145,6 +188,25 @@ NLC_EVENTS = {
     "OUTBOX_RETENTION_DAYS": env.int("EVENTS_OUTBOX_RETENTION_DAYS", default=7),
     "HANDLER_TIMEOUT_SECONDS": env.int("EVENTS_HANDLER_TIMEOUT_SECONDS", default=300),
 }
+
+NLC_EXTRA_CONSUMER_MODULES = env.list("NLC_EXTRA_CONSUMER_MODULES", default=[])
+# RabbitMQ cancels a consumer whose delivery stays unacknowledged longer than its consumer_timeout
+# (30 minutes by default); handlers are cut off well before that.
+RABBITMQ_CONSUMER_TIMEOUT_SECONDS = env.int("RABBITMQ_CONSUMER_TIMEOUT_SECONDS", default=1800)
+
+# --- Celery ------------------------------------------------------------------------------------
+CELERY_BROKER_URL = BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = f"{NLC_BUS_NAMESPACE}nlc.tasks"
+CELERY_TASK_DEFAULT_QUEUE_TYPE = "quorum"
+CELERY_WORKER_DETECT_QUORUM_QUEUES = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Cache -------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -161,15 +223,55 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- HTTP API ----------------------------------------------------------------------------------
+# Secure by default: every view needs a token unless it says otherwise, and every error has the
+# one JSON shape of nlc.api.errors.
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["nlc.api.authentication.PrincipalAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "nlc.api.pagination.PagePagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "nlc.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Proxies in front of the app (1 on Render); the client IP is taken that far back in
+    # X-Forwarded-For, and from the socket with 0, so throttles and the audit log cannot be fooled.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "DEFAULT_THROTTLE_CLASSES": ["nlc.api.throttles.DefaultRateThrottle"],
+    # Rates on the shared cache: "<count>/<second|minute|hour|day>".
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("THROTTLE_RATE_USER", default="1200/minute"),
+        "anon": env.str("THROTTLE_RATE_ANON", default="300/minute"),
+        "login": env.str("THROTTLE_RATE_LOGIN", default="20/minute"),
+        "login_account": env.str("THROTTLE_RATE_LOGIN_ACCOUNT", default="10/minute"),
+        "signup": env.str("THROTTLE_RATE_SIGNUP", default="20/hour"),
+        "password_reset": env.str("THROTTLE_RATE_PASSWORD_RESET", default="10/hour"),
+        "password_reset_account": env.str("THROTTLE_RATE_PASSWORD_RESET_ACCOUNT", default="3/hour"),
+        "lead_intake": env.str("THROTTLE_RATE_LEAD_INTAKE", default="60/minute"),
+        "webhooks": env.str("THROTTLE_RATE_WEBHOOKS", default="1200/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NextLevelCoach API",
+    "DESCRIPTION": "REST API of the NextLevelCoach platform. Errors share one shape: "
+    '{"status", "code", "message", "fieldErrors"}.',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Staff only: admins with a Django admin session (a browser) or an admin access token.
+    "SERVE_PERMISSIONS": ["nlc.api.permissions.IsAdmin"],
+    "SERVE_AUTHENTICATION": [
+        "rest_framework.authentication.SessionAuthentication",
+        "nlc.api.authentication.PrincipalAuthentication",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
 }
+# The portals' origins (coach.nextlevelcoach.ai, admin.nextlevelcoach.ai); any origin in development.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_ALL_ORIGINS = NLC_ENV == "development" and not CORS_ALLOWED_ORIGINS
+CORS_URLS_REGEX = r"^/(?!admin/).*$"
+CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]
+CORS_PREFLIGHT_MAX_AGE = 3600
 
 # --- Static files, i18n ------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -25,8 +25,9 @@ CONTEXT_NAMES: tuple[str, ...] = (
     "notifications",
 )
 
-# Django's own apps: their tables live in the home context's schema.
-FRAMEWORK_APP_LABELS = frozenset({"admin", "auth", "contenttypes", "sessions"})
+# Django's own apps, and simplejwt's token blacklist (it points at the user model): their tables live
+# in the home context's schema.
+FRAMEWORK_APP_LABELS = frozenset({"admin", "auth", "contenttypes", "sessions", "token_blacklist"})
 
 # Apps whose tables every context keeps a copy of in its own schema (the outbox and inbox of the
 # event bus); the caller always names the alias explicitly.

@@ -154,3 +154,14 @@ def test_the_embedded_default_migrates_and_is_ready(tmp_path):
         [*manage, "shell", "-c", probe], env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=120
     )
     assert result.stdout.strip().splitlines()[-1] == "200 ok"
+
+
+def test_ready_checks_the_broker_and_is_503_when_it_is_away(client, settings):
+    # given the real broker: ready
+    assert client.get("/ready").json()["checks"]["broker"] == {"rabbitmq": "ok"}
+    # when the broker cannot be reached
+    settings.BROKER_URL = "amqp://guest:guest@127.0.0.1:1//"
+    response = client.get("/ready")
+    # then readiness fails and names it
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["broker.rabbitmq"]

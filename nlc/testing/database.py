@@ -2,11 +2,14 @@
 
 Django's test runner creates and migrates only the first of several aliases that share one
 database. The suite needs what production has: one database, every context's schema and role, and
-every alias migrated into its own schema. Names carry the xdist worker id so workers never collide,
-and everything is dropped at the end (a crashed run's leftovers are dropped at the next start).
+every alias migrated into its own schema. Names carry the test process's pid, so xdist workers and
+concurrent runs never collide; everything is dropped at the end, and the leftovers of a run that
+crashed (its pid no longer alive) are dropped at the next start.
 """
 
 from __future__ import annotations
+
+import os
 
 from django.conf import settings
 from django.core.management import call_command
@@ -22,13 +25,38 @@ def _drop_database(name: str) -> None:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def create_test_layout(*, worker: str) -> tuple[str, list[str]]:
-    test_db = f"test_nlc_{worker}"
-    settings.NLC_DB_ROLE_PREFIX = f"nlct_{worker}_"
-    roles = [spec.role for spec in schema_specs()]
-    _drop_database(test_db)
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _drop_leftovers() -> None:
     with admin_connect(settings.DATABASE_URL, dbname="postgres") as admin:
-        drop_roles(admin, roles)
+        databases = [
+            row[0] for row in admin.execute("SELECT datname FROM pg_database WHERE datname ~ '^test_nlc_[0-9]+$'")
+        ]
+        roles = [row[0] for row in admin.execute("SELECT rolname FROM pg_roles WHERE rolname ~ '^nlct_[0-9]+_'")]
+    for database in databases:
+        if not _alive(int(database.rsplit("_", 1)[1])):
+            _drop_database(database)
+    stale = [role for role in roles if not _alive(int(role.split("_")[1]))]
+    if stale:
+        with admin_connect(settings.DATABASE_URL, dbname="postgres") as admin:
+            drop_roles(admin, stale)
+
+
+def create_test_layout() -> tuple[str, list[str]]:
+    _drop_leftovers()
+    pid = os.getpid()
+    test_db = f"test_nlc_{pid}"
+    settings.NLC_DB_ROLE_PREFIX = f"nlct_{pid}_"
+    roles = [spec.role for spec in schema_specs()]
+    with admin_connect(settings.DATABASE_URL, dbname="postgres") as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(test_db)))
     for alias in connections:
         connections[alias].close()
