@@ -2,9 +2,10 @@
 
 Reads a JSON spec on stdin: {"host", "port", "requests": [{"method", "path", "headers", "body_b64"}],
 "concurrency", "duration", "rate" (null = as fast as it goes)}. Requests go round-robin over
-keep-alive connections (a new one whenever the server closes one, as gunicorn's sync workers do). With a rate, requests are scheduled at fixed intervals and each latency is
-counted from its scheduled time, so a slow server cannot hide its queueing (no coordinated
-omission). Prints one JSON object: count, seconds, rps, p50_ms, p99_ms, max_ms, errors, statuses.
+keep-alive connections (a new one whenever the server closes one, as gunicorn's sync workers do).
+With a rate, requests are scheduled at fixed intervals and each latency is counted from its
+scheduled time, so a slow server cannot hide its queueing (no coordinated omission). Prints one
+JSON object: count, seconds, rps, p50_ms, p99_ms, max_ms, errors, statuses.
 """
 
 from __future__ import annotations

@@ -639,3 +639,21 @@ def test_the_project_has_no_relation_across_contexts():
     from django.core import checks
 
     assert [e for e in checks.run_checks() if e.id.startswith("nlc.")] == []
+
+
+@bus
+def test_events_that_carry_a_secret_leave_the_outbox_once_delivered(handlers, event_bus, settings):
+    # given lead events declared ephemeral (as password-reset links are by default)
+    settings.NLC_EVENTS = {**settings.NLC_EVENTS, "EPHEMERAL_TYPES": ["leads.lead.created"]}
+    envelope = commit_lead()
+    # when the relay has published it
+    event_bus.settle()
+    # then it was delivered, and nothing of it is kept in the outbox
+    assert effects(envelope) == 1
+    assert not OutboxEvent.objects.using(LEADS).filter(event_id=envelope["eventId"]).exists()
+
+
+def test_password_reset_links_are_ephemeral_by_default():
+    from django.conf import settings as project_settings
+
+    assert "auth.password.reset_requested" in project_settings.NLC_EVENTS["EPHEMERAL_TYPES"]

@@ -70,9 +70,11 @@ def _deliver_context(context: str) -> int:
         for consumer in consuming_contexts():
             if row.event_type in subscribed_types(consumer):
                 deliver_with_retries(consumer, row.envelope)
-        OutboxEvent.objects.using(alias).filter(pk=row.pk).update(
-            published_at=timezone.now(), attempts=row.attempts + 1
-        )
+        delivered = OutboxEvent.objects.using(alias).filter(pk=row.pk)
+        if row.event_type in settings.NLC_EVENTS["EPHEMERAL_TYPES"]:
+            delivered.delete()  # it carries a secret: not kept for replay
+        else:
+            delivered.update(published_at=timezone.now(), attempts=row.attempts + 1)
     return len(rows)
 
 

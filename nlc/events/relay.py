@@ -74,9 +74,9 @@ class Relay:
                 failure = error
                 transaction.set_rollback(True, using=alias)
             else:
-                OutboxEvent.objects.using(alias).filter(id__in=[row.id for row in rows]).update(
-                    published_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-                )
+                published = OutboxEvent.objects.using(alias).filter(id__in=[row.id for row in rows])
+                published.update(published_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
+                published.filter(event_type__in=settings.NLC_EVENTS["EPHEMERAL_TYPES"]).delete()
         if failure is not None:
             # The batch's transaction rolled back and released the rows; the notes are kept.
             OutboxEvent.objects.using(alias).filter(id__in=[row.id for row in rows]).update(
