@@ -657,3 +657,23 @@ def test_password_reset_links_are_ephemeral_by_default():
     from django.conf import settings as project_settings
 
     assert "auth.password.reset_requested" in project_settings.NLC_EVENTS["EPHEMERAL_TYPES"]
+
+
+@bus
+def test_the_events_command_lists_contracts_and_pending_rows(handlers):
+    # given one unpublished event
+    envelope = commit_lead()
+    # then `events contracts` lists every contract with its producer and the snapshot holds
+    out = StringIO()
+    call_command("events", "contracts", stdout=out)
+    assert any(
+        line.startswith("leads.lead.created") and "producer=leads" in line for line in out.getvalue().splitlines()
+    )
+    # and `events outbox` shows the row with its attempts and next try
+    out = StringIO()
+    call_command("events", "outbox", "--context", "leads", stdout=out)
+    [line] = out.getvalue().splitlines()
+    assert envelope["eventId"] in line
+    assert "attempts=0" in line
+    # and the AsyncAPI document is current
+    call_command("events", "asyncapi", "--check", stdout=StringIO())

@@ -47,9 +47,7 @@ def dispatch(context: str, envelope: dict[str, Any], *, savepoint: bool = True) 
             started = time.perf_counter()
             with transaction.atomic(using=alias, savepoint=savepoint):
                 if not _claim(alias, event, spec.name):
-                    logger.info(
-                        "event already applied", extra={"event_id": str(event.event_id), "handler": spec.name}
-                    )
+                    logger.info("event already applied", extra={"event_id": str(event.event_id), "handler": spec.name})
                     continue
                 spec.func(event)
             applied += 1

@@ -34,6 +34,9 @@ class Command(BaseCommand):
         contracts = sub.add_parser("contracts", help="List contracts and check the published snapshot.")
         contracts.add_argument("--freeze", action="store_true", help="Add new versions to the snapshot.")
         sub.add_parser("backlog", help="Unpublished outbox rows per context.")
+        outbox = sub.add_parser("outbox", help="Unpublished outbox rows of one context, oldest first.")
+        outbox.add_argument("--context", required=True, choices=list(settings.NLC_CONTEXTS))
+        outbox.add_argument("--limit", type=int, default=50)
         sub.add_parser("declare", help="Declare exchanges, queues and bindings (idempotent).")
         asyncapi = sub.add_parser("asyncapi", help="Write docs/asyncapi.yaml from the registry.")
         asyncapi.add_argument("--check", action="store_true", help="Fail if the file is stale.")
@@ -92,6 +95,18 @@ class Command(BaseCommand):
             age = f"{(now - stats['oldest']).total_seconds():.1f}s" if stats["oldest"] else "-"
             last = rows.exclude(last_error="").order_by("-id").values_list("last_error", flat=True).first() or ""
             self.stdout.write(f"{context:15} {stats['count']:>11} {age:>12} {stats['failing']:>8}  {last[:80]}")
+
+    def do_outbox(self, *, context, limit=50, **options):
+        rows = (
+            OutboxEvent.objects.using(alias_for_context(context))
+            .filter(published_at__isnull=True)
+            .order_by("id")[:limit]
+        )
+        for row in rows:
+            self.stdout.write(
+                f"{row.id:>10} {row.event_type:36} {row.event_id}  created={row.created_at:%Y-%m-%d %H:%M:%S} "
+                f"attempts={row.attempts} next={row.next_attempt_at:%H:%M:%S}  {row.last_error[:80]}"
+            )
 
     # -- topology -------------------------------------------------------------------------------
     def do_declare(self, **options):
