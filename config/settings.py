@@ -331,3 +331,110 @@ LOGGING = {
 }
 OTEL_EXPORTER_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="")
 OTEL_SERVICE_NAME = env.str("OTEL_SERVICE_NAME", default="nextlevelcoach")
+
+# --- Integrations ------------------------------------------------------------------------------
+# Webhook signing secrets: from the environment (two comma-separated values while rotating) and/or
+# from the encrypted integration configs that admins edit in the Django admin; a signature valid
+# under any active one passes. STRIPE_SECRET_KEY (the API key) belongs to billing.
+STRIPE_WEBHOOK_SECRET = env.list("STRIPE_WEBHOOK_SECRET", default=[])
+MAILGUN_WEBHOOK_SIGNING_KEY = env.list("MAILGUN_WEBHOOK_SIGNING_KEY", default=[])
+CALENDLY_WEBHOOK_SIGNING_KEY = env.list("CALENDLY_WEBHOOK_SIGNING_KEY", default=[])
+# Fernet keys (or any long random strings) that encrypt the secrets stored in integration configs;
+# the first encrypts, all decrypt, so a new key goes first and the old one stays until re-encrypted.
+INTEGRATIONS_ENCRYPTION_KEY = env.list("INTEGRATIONS_ENCRYPTION_KEY", default=[])
+if not INTEGRATIONS_ENCRYPTION_KEY and IS_PRODUCTION:
+    raise ImproperlyConfigured("INTEGRATIONS_ENCRYPTION_KEY must be set in production")
+INTEGRATIONS_WEBHOOKS = {
+    # How old a signed timestamp may be (Calendly's own sample code allows 3 minutes), and how far
+    # ahead of our clock it may be.
+    "TOLERANCE_SECONDS": {
+        "stripe": env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300),
+        "mailgun": env.int("MAILGUN_WEBHOOK_TOLERANCE_SECONDS", default=300),
+        "calendly": env.int("CALENDLY_WEBHOOK_TOLERANCE_SECONDS", default=180),
+    },
+    "FUTURE_TOLERANCE_SECONDS": env.int("INTEGRATIONS_WEBHOOK_FUTURE_TOLERANCE_SECONDS", default=60),
+    "MAX_BODY_BYTES": env.int("INTEGRATIONS_WEBHOOK_MAX_BODY_BYTES", default=1024 * 1024),
+    # Hand-off to the fanout exchange: attempts, and the first backoff (doubling each time).
+    "MAX_ATTEMPTS": env.int("INTEGRATIONS_WEBHOOK_MAX_ATTEMPTS", default=6),
+    "RETRY_BASE_SECONDS": env.float("INTEGRATIONS_WEBHOOK_RETRY_BASE_SECONDS", default=30.0),
+    # Stored configs are cached this long in the shared cache; saving one clears it (at once for
+    # every process with Redis, for the saving process only with the local-memory cache).
+    "CONFIG_CACHE_SECONDS": env.int("INTEGRATIONS_CONFIG_CACHE_SECONDS", default=60),
+    # How long a replaced signing secret stays valid after a rotation in the Django admin.
+    "PREVIOUS_SECRET_HOURS": env.int("INTEGRATIONS_PREVIOUS_SECRET_HOURS", default=24),
+}
+if "integrations" in NLC_CONTEXTS:
+    # Safety net for retry tasks that never reached the broker (Procfile `beat`).
+    CELERY_BEAT_SCHEDULE = {
+        **globals().get("CELERY_BEAT_SCHEDULE", {}),
+        "integrations.webhooks_retry_due": {"task": "integrations.webhooks_retry_due", "schedule": 60.0},
+    }
+
+# --- Billing and Stripe ------------------------------------------------------------------------
+# The API key of the platform's Stripe account. Without it (development) every call to Stripe
+# answers 503 "stripe_not_configured"; production refuses to start without it.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+if IS_PRODUCTION and "billing" in NLC_CONTEXTS and not STRIPE_SECRET_KEY:
+    raise ImproperlyConfigured("STRIPE_SECRET_KEY must be set in production")
+# Pinned, not configurable: billing reads Stripe's objects in this version's shapes (invoice
+# subscription under parent.subscription_details, periods on subscription items). Set the webhook
+# endpoint in Stripe's dashboard to the same version; changing it is a code change.
+STRIPE_API_VERSION = "2026-07-29.dahlia"
+# Another server speaking Stripe's API (a local fake in development and black-box tests); empty: Stripe's own.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# Where Stripe Checkout sends a coach back after paying (or giving up) for a platform subscription.
+BILLING_CHECKOUT_SUCCESS_URL = env.str(
+    "BILLING_CHECKOUT_SUCCESS_URL",
+    default="https://coach.nextlevelcoach.ai/billing/success?session_id={CHECKOUT_SESSION_ID}",
+)
+BILLING_CHECKOUT_CANCEL_URL = env.str(
+    "BILLING_CHECKOUT_CANCEL_URL", default="https://coach.nextlevelcoach.ai/billing/plans"
+)
+# The SDK logs every request at INFO; billing logs the failures itself.
+LOGGING["loggers"]["stripe"] = {"level": "WARNING"}
+if "billing" in NLC_CONTEXTS:
+    # Three "status" choice sets in one OpenAPI document: each gets a name of its own.
+    SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+        **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+        "TransactionStatusEnum": "contexts.billing.models.TransactionStatus",
+        "InvoiceStatusEnum": "contexts.billing.models.InvoiceStatus",
+        "SubscriptionStatusEnum": "contexts.billing.models.SubscriptionStatus",
+    }
+
+# --- Courses -----------------------------------------------------------------------------------
+# A learner's access link; {token} is the enrollment's signed access token. The learner portal reads
+# it from the URL and sends it as "Authorization: AccessLink <token>".
+LEARNER_ACCESS_URL_TEMPLATE = env.str(
+    "LEARNER_ACCESS_URL_TEMPLATE", default="https://learn.nextlevelcoach.ai/access/{token}"
+)
+if "{token}" not in LEARNER_ACCESS_URL_TEMPLATE:
+    raise ImproperlyConfigured("LEARNER_ACCESS_URL_TEMPLATE must contain {token}")
+COURSES = {
+    # A video lesson is complete once this share of it was watched (each lesson may set its own).
+    "VIDEO_COMPLETION_PERCENT": env.int("COURSES_VIDEO_COMPLETION_PERCENT", default=90),
+    # A progress report may count as watched at most the wall-clock time since the previous report
+    # times this rate, plus the grace below, so a player's claim cannot outrun the clock.
+    "MAX_PLAYBACK_RATE": env.float("COURSES_MAX_PLAYBACK_RATE", default=2.0),
+    "WATCH_GRACE_SECONDS": env.int("COURSES_WATCH_GRACE_SECONDS", default=30),
+    # How often a learner's last activity is written (active learners are counted over 7 days).
+    "ACTIVITY_RESOLUTION_SECONDS": env.int("COURSES_ACTIVITY_RESOLUTION_SECONDS", default=300),
+}
+if "courses" in NLC_CONTEXTS:
+    from celery.schedules import crontab
+
+    # The OpenAPI document names the two "status" choice sets of courses after what they are.
+    SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+        **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+        "CourseStatusEnum": [("draft", "Draft"), ("published", "Published"), ("archived", "Archived")],
+        "EnrollmentStatusEnum": [("active", "Active"), ("completed", "Completed"), ("revoked", "Revoked")],
+    }
+    # One snapshot per active enrollment per day (for trend charts), then the aggregates recounted.
+    CELERY_BEAT_SCHEDULE = {
+        **globals().get("CELERY_BEAT_SCHEDULE", {}),
+        "courses-progress-snapshot": {
+            "task": "courses.progress_snapshot_take",
+            "schedule": crontab(hour=0, minute=15),
+        },
+    }
