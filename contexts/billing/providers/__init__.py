@@ -1,0 +1,1 @@
+"""Third-party clients of the billing context, each behind a small interface (stripe.py)."""

@@ -1,0 +1,311 @@
+"""The billing API under /billing/: thin views that validate, call a service or selector, and answer.
+
+Callers are known from their token alone (nlc.api). A coach sees and changes only its own money
+artifacts: anyone else's answer 404, as if they did not exist. Admins see all and write plans.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from contexts.billing import selectors, services
+from contexts.billing.serializers import (
+    AdminPlanSerializer,
+    CoachFilterSerializer,
+    InvoiceFilterSerializer,
+    InvoiceSerializer,
+    PaymentLinkCreateInputSerializer,
+    PaymentLinkFilterSerializer,
+    PaymentLinkSerializer,
+    PaymentMethodSerializer,
+    PlanCreateInputSerializer,
+    PlanFilterSerializer,
+    PlanSerializer,
+    PlanUpdateInputSerializer,
+    SubscriptionCreateInputSerializer,
+    SubscriptionFilterSerializer,
+    SubscriptionSerializer,
+    TransactionDetailSerializer,
+    TransactionFilterSerializer,
+    TransactionSerializer,
+)
+from nlc.api.pagination import PagePagination
+from nlc.api.permissions import IsAdmin, IsCoachOrAdmin
+from nlc.api.principal import COACH
+from nlc.api.serializers import error_responses
+
+TAG = "billing"
+STRIPE_ERRORS = error_responses(502, 503)
+
+
+class IsCoach(BasePermission):
+    message = "Only coaches can do this."
+    code = "coach_only"
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and getattr(user, "role", None) == COACH)
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _found(row):
+    if row is None:
+        raise Http404
+    return row
+
+
+class BillingView(GenericAPIView):
+    permission_classes = [IsCoachOrAdmin]
+    pagination_class = PagePagination
+
+    def paginated(self, rows, serializer_class):
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
+
+# -- plans ----------------------------------------------------------------------------------------
+class PlanListView(BillingView):
+    def get_permissions(self):
+        # Anyone signed in reads the plans on offer; only admins create them.
+        return [IsAdmin()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Plans",
+        description="Everyone signed in sees the active plans; admins see all (filter with `active`).",
+        parameters=[PlanFilterSerializer],
+        responses={200: PlanSerializer(many=True), **error_responses(400, 401)},
+    )
+    def get(self, request):
+        filters = _valid(PlanFilterSerializer, request.query_params)
+        plans = selectors.plan_list(principal=request.user, filters=filters)
+        serializer = AdminPlanSerializer if request.user.is_admin else PlanSerializer
+        return self.paginated(plans, serializer)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Create a plan (admins)",
+        description="Creates its Stripe product and recurring price.",
+        request=PlanCreateInputSerializer,
+        responses={201: AdminPlanSerializer, **error_responses(400, 401, 403), **STRIPE_ERRORS},
+    )
+    def post(self, request):
+        data = _valid(PlanCreateInputSerializer, request.data)
+        plan = services.plan_create(**data)
+        return Response(AdminPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class PlanDetailView(BillingView):
+    def get_permissions(self):
+        return [IsAdmin()] if self.request.method == "PATCH" else [IsAuthenticated()]
+
+    @extend_schema(tags=[TAG], summary="One plan", responses={200: PlanSerializer, **error_responses(401, 404)})
+    def get(self, request, plan_id):
+        plan = _found(selectors.plan_get(principal=request.user, plan_id=plan_id))
+        serializer = AdminPlanSerializer if request.user.is_admin else PlanSerializer
+        return Response(serializer(plan).data)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Change a plan (admins)",
+        description="A new amount, currency or interval creates a new Stripe price for new checkouts; "
+        "`active: false` stops offering the plan.",
+        request=PlanUpdateInputSerializer,
+        responses={200: AdminPlanSerializer, **error_responses(400, 401, 403, 404), **STRIPE_ERRORS},
+    )
+    def patch(self, request, plan_id):
+        plan = _found(selectors.plan_get(principal=request.user, plan_id=plan_id))
+        data = _valid(PlanUpdateInputSerializer, request.data)
+        plan = services.plan_update(plan=plan, **data)
+        return Response(AdminPlanSerializer(plan).data)
+
+
+# -- subscriptions --------------------------------------------------------------------------------
+class SubscriptionListView(BillingView):
+    def get_permissions(self):
+        return [IsCoach()] if self.request.method == "POST" else [IsCoachOrAdmin()]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Subscriptions",
+        parameters=[SubscriptionFilterSerializer],
+        responses={200: SubscriptionSerializer(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = _valid(SubscriptionFilterSerializer, request.query_params)
+        return self.paginated(
+            selectors.subscription_list(principal=request.user, filters=filters), SubscriptionSerializer
+        )
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Subscribe to a plan (coaches)",
+        description="Starts a Stripe Checkout session; send the coach to `checkoutUrl`. The subscription "
+        "stays `incomplete` until Stripe reports it active.",
+        request=SubscriptionCreateInputSerializer,
+        responses={201: SubscriptionSerializer, **error_responses(400, 401, 403, 409), **STRIPE_ERRORS},
+    )
+    def post(self, request):
+        data = _valid(SubscriptionCreateInputSerializer, request.data)
+        subscription = services.subscription_checkout_start(
+            coach_id=request.user.coach_id, coach_email=request.user.email, plan_id=data["planId"]
+        )
+        return Response(SubscriptionSerializer(subscription).data, status=status.HTTP_201_CREATED)
+
+
+class SubscriptionDetailView(BillingView):
+    @extend_schema(
+        tags=[TAG],
+        summary="One subscription",
+        responses={200: SubscriptionSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, subscription_id):
+        subscription = _found(selectors.subscription_get(principal=request.user, subscription_id=subscription_id))
+        return Response(SubscriptionSerializer(subscription).data)
+
+
+class SubscriptionCancelView(BillingView):
+    @extend_schema(
+        tags=[TAG],
+        summary="Cancel at the end of the current period",
+        description="The coach keeps the plan until `currentPeriodEnd`. Asking again changes nothing.",
+        request=None,
+        responses={200: SubscriptionSerializer, **error_responses(401, 403, 404, 409), **STRIPE_ERRORS},
+    )
+    def post(self, request, subscription_id):
+        subscription = _found(selectors.subscription_get(principal=request.user, subscription_id=subscription_id))
+        subscription = services.subscription_cancel_at_period_end(subscription=subscription)
+        return Response(SubscriptionSerializer(subscription).data)
+
+
+# -- invoices and transactions --------------------------------------------------------------------
+class InvoiceListView(BillingView):
+    @extend_schema(
+        tags=[TAG],
+        summary="Invoices",
+        parameters=[InvoiceFilterSerializer],
+        responses={200: InvoiceSerializer(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = _valid(InvoiceFilterSerializer, request.query_params)
+        return self.paginated(selectors.invoice_list(principal=request.user, filters=filters), InvoiceSerializer)
+
+
+class InvoiceDetailView(BillingView):
+    @extend_schema(
+        tags=[TAG], summary="One invoice", responses={200: InvoiceSerializer, **error_responses(401, 403, 404)}
+    )
+    def get(self, request, invoice_id):
+        return Response(
+            InvoiceSerializer(_found(selectors.invoice_get(principal=request.user, invoice_id=invoice_id))).data
+        )
+
+
+class TransactionListView(BillingView):
+    @extend_schema(
+        tags=[TAG],
+        summary="Transactions",
+        description="Payments, newest first; `since`/`until` bound when the payment was started.",
+        parameters=[TransactionFilterSerializer],
+        responses={200: TransactionSerializer(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = _valid(TransactionFilterSerializer, request.query_params)
+        return self.paginated(
+            selectors.transaction_list(principal=request.user, filters=filters), TransactionSerializer
+        )
+
+
+class TransactionDetailView(BillingView):
+    @extend_schema(
+        tags=[TAG],
+        summary="One transaction, with its refunds",
+        responses={200: TransactionDetailSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, transaction_id):
+        row = _found(selectors.transaction_get(principal=request.user, transaction_id=transaction_id))
+        return Response(TransactionDetailSerializer(row).data)
+
+
+# -- payment links --------------------------------------------------------------------------------
+class PaymentLinkListView(BillingView):
+    def get_permissions(self):
+        return [IsCoach()] if self.request.method == "POST" else [IsCoachOrAdmin()]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Payment links",
+        parameters=[PaymentLinkFilterSerializer],
+        responses={200: PaymentLinkSerializer(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = _valid(PaymentLinkFilterSerializer, request.query_params)
+        return self.paginated(
+            selectors.payment_link_list(principal=request.user, filters=filters), PaymentLinkSerializer
+        )
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Create a payment link for a course (coaches)",
+        description="Creates a Stripe price and payment link; share `url` with buyers.",
+        request=PaymentLinkCreateInputSerializer,
+        responses={201: PaymentLinkSerializer, **error_responses(400, 401, 403), **STRIPE_ERRORS},
+    )
+    def post(self, request):
+        data = _valid(PaymentLinkCreateInputSerializer, request.data)
+        link = services.payment_link_create(
+            coach_id=request.user.coach_id,
+            course_id=data["courseId"],
+            name=data["name"],
+            amount=data["amount"],
+            currency=data["currency"],
+        )
+        return Response(PaymentLinkSerializer(link).data, status=status.HTTP_201_CREATED)
+
+
+class PaymentLinkDetailView(BillingView):
+    @extend_schema(
+        tags=[TAG], summary="One payment link", responses={200: PaymentLinkSerializer, **error_responses(401, 403, 404)}
+    )
+    def get(self, request, payment_link_id):
+        link = _found(selectors.payment_link_get(principal=request.user, payment_link_id=payment_link_id))
+        return Response(PaymentLinkSerializer(link).data)
+
+
+class PaymentLinkDeactivateView(BillingView):
+    @extend_schema(
+        tags=[TAG],
+        summary="Deactivate a payment link",
+        description="Buyers can no longer pay through it. Asking again changes nothing.",
+        request=None,
+        responses={200: PaymentLinkSerializer, **error_responses(401, 403, 404), **STRIPE_ERRORS},
+    )
+    def post(self, request, payment_link_id):
+        link = _found(selectors.payment_link_get(principal=request.user, payment_link_id=payment_link_id))
+        return Response(PaymentLinkSerializer(services.payment_link_deactivate(payment_link=link)).data)
+
+
+# -- payment methods ------------------------------------------------------------------------------
+class PaymentMethodListView(BillingView):
+    @extend_schema(
+        tags=[TAG],
+        summary="Payment methods",
+        description="The cards coaches keep at Stripe for their subscription: brand, last four digits, expiry.",
+        parameters=[CoachFilterSerializer],
+        responses={200: PaymentMethodSerializer(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = _valid(CoachFilterSerializer, request.query_params)
+        return self.paginated(
+            selectors.payment_method_list(principal=request.user, filters=filters), PaymentMethodSerializer
+        )
