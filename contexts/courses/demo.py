@@ -1,0 +1,114 @@
+"""Development demo data: a published course of the demo coach with a video lesson, and an enrolled
+learner whose access link is printed at every start (scripts/dev runs seed_demo).
+
+Courses never reads auth's tables: it knows the demo coach from its own copy of coaches, fed by
+auth.user.created (auth's demo data runs first, and the inline bus delivers its events at once). A
+database made before courses kept that copy gets it by replaying auth.user.created to courses.
+"""
+
+from __future__ import annotations
+
+import uuid
+from io import StringIO
+
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from contexts.courses import services
+from contexts.courses.access import access_token_issue, access_url_for
+from contexts.courses.models import Coach, Course, LessonKind, MediaState
+
+DEMO_COACH_EMAIL = "coach@demo.nextlevelcoach.test"
+DEMO_LEARNER = ("learner@demo.nextlevelcoach.test", "Lee Learner")
+DEMO_SLUG = "start-strong"
+# Stand-ins for assets of the media context (a later issue), stable across runs.
+DEMO_VIDEO_ASSET_ID = uuid.uuid5(uuid.NAMESPACE_URL, "https://nextlevelcoach.ai/demo/media/welcome-video")
+DEMO_WORKBOOK_ASSET_ID = uuid.uuid5(uuid.NAMESPACE_URL, "https://nextlevelcoach.ai/demo/media/workbook")
+
+
+def _demo_coach() -> Coach | None:
+    coach = Coach.objects.filter(email=DEMO_COACH_EMAIL).first()
+    if coach is None:
+        try:
+            call_command(
+                "events",
+                "replay",
+                "--type",
+                "auth.user.created",
+                "--to",
+                "courses",
+                "--since",
+                "2000-01-01T00:00:00+00:00",
+                stdout=StringIO(),
+            )
+        except CommandError:
+            return None
+        coach = Coach.objects.filter(email=DEMO_COACH_EMAIL).first()
+    return coach
+
+
+def _course_create(coach: Coach) -> Course:
+    course = services.course_create(
+        coach_id=coach.id,
+        title="Start Strong: a three-week reset",
+        slug=DEMO_SLUG,
+        description="Small daily habits that stick. One short video and one page of reading a day.",
+        sequential=True,
+    )
+    week_one = services.module_create(course=course, title="Week 1: Foundations")
+    services.lesson_create(
+        module=week_one,
+        title="Welcome: how this course works",
+        kind=LessonKind.VIDEO,
+        media_asset_id=DEMO_VIDEO_ASSET_ID,
+        duration_seconds=300,
+        is_free_preview=True,
+    )
+    services.lesson_create(
+        module=week_one,
+        title="Your first habit",
+        kind=LessonKind.TEXT,
+        body="Pick one habit that takes two minutes. Do it right after something you already do daily.",
+    )
+    week_two = services.module_create(course=course, title="Week 2: Momentum", opens_after_days=7)
+    services.lesson_create(
+        module=week_two,
+        title="Momentum workbook",
+        kind=LessonKind.DOWNLOAD,
+        media_asset_id=DEMO_WORKBOOK_ASSET_ID,
+        file_name="momentum-workbook.pdf",
+    )
+    services.lesson_create(
+        module=week_two, title="Bonus: a coach's morning", kind=LessonKind.TEXT, is_required=False, body="Optional."
+    )
+    # What media.asset.ready will say once the media context exists.
+    now = timezone.now()
+    for asset_id, kind, duration in ((DEMO_VIDEO_ASSET_ID, "video", 300), (DEMO_WORKBOOK_ASSET_ID, "document", None)):
+        services.media_asset_state_apply(
+            asset_id=asset_id,
+            coach_id=coach.id,
+            kind=kind,
+            state=MediaState.READY,
+            changed_at=now,
+            duration_seconds=duration,
+        )
+    return services.course_publish(course=course)
+
+
+def seed(*, stdout) -> None:
+    coach = _demo_coach()
+    if coach is None:
+        stdout.write(f"  courses: no copy of the demo coach {DEMO_COACH_EMAIL}; no demo course")
+        return
+    course = Course.objects.filter(coach_id=coach.id, slug=DEMO_SLUG).first()
+    if course is None:
+        course = _course_create(coach)
+        stdout.write(f"  created demo course: {course.title}")
+    else:
+        stdout.write(f"  demo course exists: {course.title}")
+    email, name = DEMO_LEARNER
+    enrollment = services.enrollment_grant(course=course, email=email, name=name).enrollment
+    token = access_token_issue(enrollment_id=enrollment.id, access_version=enrollment.access_version)
+    stdout.write(f"  demo learner {email} access link:")
+    stdout.write(f"    {access_url_for(enrollment_id=enrollment.id, access_version=enrollment.access_version)}")
+    stdout.write(f"    (API: curl -H 'Authorization: AccessLink {token}' http://127.0.0.1:8000/courses/learn/outline)")

@@ -1,0 +1,299 @@
+"""Reads of the courses context. Coach and admin reads are scoped to the caller (a coach sees only
+its own courses, an admin all); learner reads are scoped to the enrollment of the access link.
+
+Hot paths cost a fixed number of queries whatever the size: lists are one page query (plus the
+count), and a learner's outline is the enrollment and its progress rows, with the course's
+structure from the cache (contexts.courses.structure).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from contexts.courses import rules
+from contexts.courses.errors import (
+    CourseNotFound,
+    EnrollmentNotFound,
+    EnrollmentRequired,
+    LessonLocked,
+    LessonNotFound,
+    ModuleNotFound,
+)
+from contexts.courses.models import (
+    Coach,
+    Course,
+    CourseStats,
+    CourseStatus,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    LessonStats,
+    Module,
+    ProgressSnapshot,
+)
+from contexts.courses.structure import CourseStructure, LessonNode, course_structure
+from nlc.api.scoping import scope_to_principal
+
+# --- Coach and admin ---------------------------------------------------------------------------
+
+
+def coach_get(*, coach_id: UUID) -> Coach | None:
+    return Coach.objects.filter(pk=coach_id).first()
+
+
+def course_list(*, principal, filters: dict[str, Any] | None = None) -> QuerySet[Course]:
+    """The courses the principal may see, newest first, each with its lesson count and aggregates."""
+    filters = filters or {}
+    courses = scope_to_principal(Course.objects.all(), principal)
+    if filters.get("status"):
+        courses = courses.filter(status=filters["status"])
+    if filters.get("coachId"):
+        courses = courses.filter(coach_id=filters["coachId"])
+    if filters.get("search"):
+        term = filters["search"]
+        courses = courses.filter(Q(title__icontains=term) | Q(slug__icontains=term))
+    return courses.select_related("stats").annotate(lesson_count=Count("lessons")).order_by("-created_at", "-id")
+
+
+def course_get(*, principal, course_id: UUID) -> Course:
+    course = scope_to_principal(Course.objects.select_related("stats"), principal).filter(pk=course_id).first()
+    if course is None:
+        raise CourseNotFound()
+    return course
+
+
+def module_get(*, principal, module_id: UUID) -> Module:
+    module = (
+        scope_to_principal(Module.objects.select_related("course"), principal, field="course__coach_id")
+        .filter(pk=module_id)
+        .first()
+    )
+    if module is None:
+        raise ModuleNotFound()
+    return module
+
+
+def lesson_get(*, principal, lesson_id: UUID) -> Lesson:
+    lesson = (
+        scope_to_principal(Lesson.objects.select_related("course"), principal, field="course__coach_id")
+        .filter(pk=lesson_id)
+        .first()
+    )
+    if lesson is None:
+        raise LessonNotFound()
+    return lesson
+
+
+def enrollment_list(*, principal, course: Course, filters: dict[str, Any] | None = None) -> QuerySet[Enrollment]:
+    """A course's enrollments with each learner's progress, most recent first."""
+    filters = filters or {}
+    enrollments = scope_to_principal(Enrollment.objects.filter(course=course), principal)
+    if filters.get("status"):
+        enrollments = enrollments.filter(status=filters["status"])
+    if filters.get("search"):
+        term = filters["search"]
+        enrollments = enrollments.filter(Q(client_email__icontains=term) | Q(client_name__icontains=term))
+    return enrollments.order_by("-enrolled_at", "-id")
+
+
+def enrollment_get(*, principal, enrollment_id: UUID) -> Enrollment:
+    enrollment = (
+        scope_to_principal(Enrollment.objects.select_related("course"), principal).filter(pk=enrollment_id).first()
+    )
+    if enrollment is None:
+        raise EnrollmentNotFound()
+    return enrollment
+
+
+def snapshot_list(*, enrollment: Enrollment, since=None, until=None) -> QuerySet[ProgressSnapshot]:
+    snapshots = ProgressSnapshot.objects.filter(enrollment=enrollment).order_by("day")
+    if since:
+        snapshots = snapshots.filter(day__gte=since)
+    if until:
+        snapshots = snapshots.filter(day__lte=until)
+    return snapshots
+
+
+@dataclass(frozen=True)
+class LessonFunnelRow:
+    lesson: LessonNode
+    index: int
+    learners_started: int
+    learners_completed: int
+    drop_off_percent: float
+
+
+@dataclass(frozen=True)
+class CourseAggregates:
+    course: Course
+    stats: CourseStats
+    lessons: list[LessonFunnelRow]
+
+
+def course_aggregates(*, course: Course) -> CourseAggregates:
+    """A course's aggregates and its drop-off funnel: of the learners who completed the lesson
+    before (for the first lesson: of every enrollment), the share who did not complete this one."""
+    try:
+        stats = course.stats  # course_get() joined it
+    except CourseStats.DoesNotExist:
+        stats = CourseStats(course=course)
+    structure = course_structure(course)
+    counts = {
+        row["lesson_id"]: row
+        for row in LessonStats.objects.filter(course=course).values(
+            "lesson_id", "learners_started", "learners_completed"
+        )
+    }
+    rows, base = [], stats.enrollments_total
+    for index, lesson in enumerate(structure.lessons.values()):
+        row = counts.get(lesson.id, {"learners_started": 0, "learners_completed": 0})
+        completed = row["learners_completed"]
+        drop_off = round(100 * max(0, base - completed) / base, 1) if base else 0.0
+        rows.append(
+            LessonFunnelRow(
+                lesson=lesson,
+                index=index,
+                learners_started=row["learners_started"],
+                learners_completed=completed,
+                drop_off_percent=drop_off,
+            )
+        )
+        base = completed
+    return CourseAggregates(course=course, stats=stats, lessons=rows)
+
+
+# --- Learners ----------------------------------------------------------------------------------
+
+
+def enrollment_for_access(*, enrollment_id: UUID) -> Enrollment | None:
+    """The enrollment an access link names, with its course (one query)."""
+    try:
+        return Enrollment.objects.select_related("course").get(pk=enrollment_id)
+    except Enrollment.DoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class LessonProgressView:
+    position_seconds: int = 0
+    watched_seconds: int = 0
+    completed_at: datetime | None = None
+    last_reported_at: datetime | None = None
+
+    @property
+    def completed(self) -> bool:
+        return self.completed_at is not None
+
+
+NO_PROGRESS = LessonProgressView()
+
+
+def progress_by_lesson(*, enrollment: Enrollment) -> dict[UUID, LessonProgressView]:
+    rows = LessonProgress.objects.filter(enrollment=enrollment).values_list(
+        "lesson_id", "position_seconds", "watched_seconds", "completed_at", "last_reported_at"
+    )
+    return {row[0]: LessonProgressView(*row[1:]) for row in rows}
+
+
+@dataclass(frozen=True)
+class Outline:
+    enrollment: Enrollment
+    structure: CourseStructure
+    modules: dict[UUID, rules.Availability]
+    lessons: dict[UUID, rules.Availability]
+    progress: dict[UUID, LessonProgressView]
+
+    @property
+    def resume_lesson_id(self) -> UUID | None:
+        """The lesson the learner reported on last, if it is still in the course and open."""
+        reported = [
+            (view.last_reported_at, lesson_id)
+            for lesson_id, view in self.progress.items()
+            if lesson_id in self.lessons and self.lessons[lesson_id].is_open and view.last_reported_at
+        ]
+        return max(reported)[1] if reported else None
+
+
+def learner_outline(*, enrollment: Enrollment, now: datetime | None = None) -> Outline:
+    """What the learner sees of the course: every module and lesson, open or locked (and until
+    when), with its own progress. Two queries: the progress rows, and the enrollment before it."""
+    structure = course_structure(enrollment.course)
+    progress = progress_by_lesson(enrollment=enrollment)
+    completed = {lesson_id for lesson_id, view in progress.items() if view.completed}
+    modules, lessons = rules.course_availability(
+        structure, enrolled_at=enrollment.enrolled_at, completed_lesson_ids=completed, now=now or timezone.now()
+    )
+    return Outline(enrollment=enrollment, structure=structure, modules=modules, lessons=lessons, progress=progress)
+
+
+def lesson_availability_for(
+    *, enrollment: Enrollment, structure: CourseStructure, lesson_id: UUID, now: datetime
+) -> rules.Availability:
+    """Whether the learner may open ``lesson_id`` now; reads progress only when a sequence gates it."""
+    gating = structure.counted_before(lesson_id) if structure.sequential else []
+    completed: set[UUID] = set()
+    if gating:
+        completed = set(
+            LessonProgress.objects.filter(
+                enrollment=enrollment, completed_at__isnull=False, lesson_id__in=gating
+            ).values_list("lesson_id", flat=True)
+        )
+    return rules.lesson_availability(
+        structure, lesson_id, enrolled_at=enrollment.enrolled_at, completed_lesson_ids=completed, now=now
+    )
+
+
+def lesson_open_check(*, enrollment: Enrollment, structure: CourseStructure, lesson_id: UUID, now: datetime) -> None:
+    """Raise LessonNotFound for a lesson of another course, LessonLocked for one not open yet."""
+    if lesson_id not in structure.lessons:
+        raise LessonNotFound()
+    availability = lesson_availability_for(enrollment=enrollment, structure=structure, lesson_id=lesson_id, now=now)
+    if not availability.is_open:
+        raise LessonLocked(
+            reason=availability.reason, opens_at=availability.opens_at, waiting_for=availability.waiting_for
+        )
+
+
+@dataclass(frozen=True)
+class LearnerLesson:
+    lesson: Lesson
+    progress: LessonProgressView
+
+
+def learner_lesson(*, enrollment: Enrollment, lesson_id: UUID, now: datetime | None = None) -> LearnerLesson:
+    """One open lesson of the learner's course with its content and the learner's progress."""
+    structure = course_structure(enrollment.course)
+    lesson_open_check(enrollment=enrollment, structure=structure, lesson_id=lesson_id, now=now or timezone.now())
+    lesson = Lesson.objects.get(pk=lesson_id)
+    row = (
+        LessonProgress.objects.filter(enrollment=enrollment, lesson_id=lesson_id)
+        .values_list("position_seconds", "watched_seconds", "completed_at", "last_reported_at")
+        .first()
+    )
+    return LearnerLesson(lesson=lesson, progress=LessonProgressView(*row) if row else NO_PROGRESS)
+
+
+# --- Public previews ---------------------------------------------------------------------------
+
+
+def published_course_get(*, course_id: UUID) -> Course:
+    course = Course.objects.filter(pk=course_id, status=CourseStatus.PUBLISHED).first()
+    if course is None:
+        raise CourseNotFound()
+    return course
+
+
+def preview_lesson_get(*, course: Course, lesson_id: UUID) -> Lesson:
+    structure = course_structure(course)
+    node = structure.lessons.get(lesson_id)
+    if node is None:
+        raise LessonNotFound()
+    if not node.is_free_preview:
+        raise EnrollmentRequired()
+    return Lesson.objects.get(pk=lesson_id)
