@@ -567,6 +567,14 @@ def test_replay_sends_stored_events_to_one_context(handlers, event_bus, rabbitmq
     assert out.getvalue().startswith("replayed 2 leads.lead.created event(s) to analytics")
     assert inbox(ANALYTICS, first) == 1 and inbox(ANALYTICS, second) == 1
     assert effects(first) == 1 and effects(second) == 1
+    # and a date without a zone is read as UTC; replaying again changes nothing
+    out = StringIO()
+    call_command(
+        "events", "replay", "--type", "leads.lead.created", "--to", "analytics", "--since", "2000-01-01", stdout=out
+    )
+    event_bus.consume()
+    assert out.getvalue().startswith("replayed 2 leads.lead.created event(s) to analytics")
+    assert inbox(ANALYTICS, first) == 1 and inbox(ANALYTICS, second) == 1
 
 
 @bus
