@@ -8,6 +8,7 @@ database made before courses kept that copy gets it by replaying auth.user.creat
 
 from __future__ import annotations
 
+import os
 import uuid
 from io import StringIO
 
@@ -111,4 +112,5 @@ def seed(*, stdout) -> None:
     token = access_token_issue(enrollment_id=enrollment.id, access_version=enrollment.access_version)
     stdout.write(f"  demo learner {email} access link:")
     stdout.write(f"    {access_url_for(enrollment_id=enrollment.id, access_version=enrollment.access_version)}")
-    stdout.write(f"    (API: curl -H 'Authorization: AccessLink {token}' http://127.0.0.1:8000/courses/learn/outline)")
+    base = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+    stdout.write(f"    (API: curl -H 'Authorization: AccessLink {token}' {base}/courses/learn/outline)")
