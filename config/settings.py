@@ -184,6 +184,8 @@ NLC_EVENTS = {
     "MAX_ATTEMPTS": env.int("EVENTS_MAX_ATTEMPTS", default=5),
     "RETRY_BASE_SECONDS": env.float("EVENTS_RETRY_BASE_SECONDS", default=1.0),
     "RELAY_BATCH_SIZE": env.int("EVENTS_RELAY_BATCH_SIZE", default=500),
+    # Relay threads per relay process: while one waits on PostgreSQL or the broker, another publishes.
+    "RELAY_WORKERS": env.int("EVENTS_RELAY_WORKERS", default=2),
     "RELAY_POLL_SECONDS": env.float("EVENTS_RELAY_POLL_SECONDS", default=1.0),
     "OUTBOX_RETENTION_DAYS": env.int("EVENTS_OUTBOX_RETENTION_DAYS", default=7),
     "HANDLER_TIMEOUT_SECONDS": env.int("EVENTS_HANDLER_TIMEOUT_SECONDS", default=300),

@@ -24,28 +24,6 @@ FAULT_FIXED = {"value": False}
 SLOW_SECONDS = 6.0
 
 
-def lead_payload(**overrides) -> dict:
-    """A valid leads.lead.created payload."""
-    payload = {
-        "leadId": str(uuid.uuid4()),
-        "coachId": str(uuid.uuid4()),
-        "clientId": str(uuid.uuid4()),
-        "email": "ada@example.com",
-        "firstName": "Ada",
-        "lastName": "Lovelace",
-        "phone": None,
-        "source": "landing_page",
-        "landingPageId": None,
-        "utmSource": None,
-        "utmMedium": None,
-        "utmCampaign": None,
-        "status": "new",
-        "createdAt": timezone.now().isoformat(),
-    }
-    payload.update(overrides)
-    return payload
-
-
 def effect_title(lead_id: str) -> str:
     return f"lead {lead_id}"
 

@@ -38,7 +38,7 @@ from nlc.events.registry import consumer_topology, register, unregister
 from nlc.events.relay import Relay
 from nlc.testing.tcpproxy import TcpProxy
 from tests import bus_handlers
-from tests.bus_handlers import lead_payload
+from tests.payloads import lead_payload
 
 ROOT = Path(__file__).resolve().parent.parent
 LEADS = alias_for_context("leads")
@@ -685,3 +685,17 @@ def test_the_events_command_lists_contracts_and_pending_rows(handlers):
     assert "attempts=0" in line
     # and the AsyncAPI document is current
     call_command("events", "asyncapi", "--check", stdout=StringIO())
+
+
+@bus
+def test_relay_outbox_once_with_two_workers_publishes_every_row_once(handlers, event_bus):
+    # given 300 committed events
+    with transaction.atomic(using=LEADS):
+        envelopes = [publish("leads.lead.created", lead_payload(), aggregate_id=str(uuid.uuid4())) for _ in range(300)]
+    # when the relay command drains them with two threads
+    out = StringIO()
+    call_command("relay_outbox", "--once", "--workers", "2", "--batch-size", "20", stdout=out)
+    # then each went out exactly once
+    assert out.getvalue().strip() == "published 300 event(s)"
+    published = [e["eventId"] for e in event_bus.events("leads.lead.created")]
+    assert sorted(published) == sorted(e["eventId"] for e in envelopes)

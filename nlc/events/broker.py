@@ -172,10 +172,16 @@ class ConfirmingPublisher:
         self._nacked |= self._settle(delivery_tag, multiple)
 
     def publish_batch(self, exchange: str, messages: Sequence[tuple[str, bytes, dict[str, Any]]]) -> None:
-        """``messages``: (routing key, body, properties) each; properties may carry headers."""
-        if not messages:
-            return
-        try:
+        """``messages``: (routing key, body, properties) each; returns once all are confirmed."""
+        self.send(exchange, messages)
+        self.wait_for_confirms()
+
+    def send(self, exchange: str, messages: Sequence[tuple[str, bytes, dict[str, Any]]]) -> None:
+        """Put the messages on the wire without waiting; ``wait_for_confirms`` settles them.
+
+        Between the two the caller may do other work (the relay updates its rows meanwhile).
+        """
+        with self._failures_as_broker_errors():
             channel = self._ensure_channel()
             self._nacked = set()
             for routing_key, body, properties in messages:
@@ -183,6 +189,9 @@ class ConfirmingPublisher:
                 self._unconfirmed.add(self._next_tag)
                 channel.basic_publish(message, exchange=exchange, routing_key=routing_key)
                 self._next_tag += 1
+
+    def wait_for_confirms(self) -> None:
+        with self._failures_as_broker_errors():
             deadline = time.monotonic() + self.confirm_timeout
             while self._unconfirmed:
                 remaining = deadline - time.monotonic()
@@ -194,6 +203,11 @@ class ConfirmingPublisher:
                     continue
             if self._nacked:
                 raise BrokerError(f"broker refused {len(self._nacked)} message(s)")
+
+    @contextlib.contextmanager
+    def _failures_as_broker_errors(self):
+        try:
+            yield
         except BrokerError:
             self.close()
             raise
@@ -208,16 +222,21 @@ class ConfirmingPublisher:
         self._connection, self._channel = None, None
 
 
-def message_properties(envelope: dict[str, Any], *, attempt: int = 1) -> dict[str, Any]:
-    return {
-        "message_id": envelope["eventId"],
-        "type": envelope["type"],
-        "application_headers": {
-            "traceparent": f"00-{envelope['traceId']}-{envelope['eventId'].replace('-', '')[:16]}-01",
-            "x-nlc-producer": envelope["producer"],
-            ATTEMPT_HEADER: attempt,
-        },
-    }
+def wire_properties(event_id, event_type: str, trace_id: str | None) -> dict[str, Any]:
+    """AMQP properties of an event: its id and type, and the W3C traceparent of its trace.
+
+    Kept small on purpose (each header costs on every publish); the envelope carries the rest, and
+    a message without an attempt header is on its first attempt.
+    """
+    event_id = str(event_id)
+    properties: dict[str, Any] = {"message_id": event_id, "type": event_type}
+    if trace_id:
+        properties["application_headers"] = {"traceparent": f"00-{trace_id}-{event_id.replace('-', '')[:16]}-01"}
+    return properties
+
+
+def message_properties(envelope: dict[str, Any]) -> dict[str, Any]:
+    return wire_properties(envelope["eventId"], envelope["type"], envelope.get("traceId"))
 
 
 class ContextConsumer:

@@ -19,13 +19,15 @@ from datetime import timedelta
 import psycopg
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import F
+from django.db.models import TextField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from nlc.db.router import alias_for_context
 from nlc.events import metrics, topology
 from nlc.events.backends import NOTIFY_CHANNEL
-from nlc.events.broker import BrokerError, ConfirmingPublisher, json_body, message_properties
+from nlc.events.broker import BrokerError, ConfirmingPublisher, wire_properties
 from nlc.events.models import OutboxEvent
 
 logger = logging.getLogger("nlc.events.relay")
@@ -50,7 +52,11 @@ class Relay:
         return self._relay_batch(context)[1]
 
     def _relay_batch(self, context: str) -> tuple[int, int]:
-        """Return (rows taken, rows published); rows held back keep their aggregate's order."""
+        """Return (rows taken, rows published); rows held back keep their aggregate's order.
+
+        The envelope is read as the text PostgreSQL stores and sent as it is (no decode and encode),
+        and every statement takes the batch's ids as one array parameter.
+        """
         alias = alias_for_context(context)
         failure: BrokerError | None = None
         with transaction.atomic(using=alias):
@@ -59,28 +65,45 @@ class Relay:
                 .select_for_update(skip_locked=True)
                 .filter(published_at__isnull=True, next_attempt_at__lte=timezone.now())
                 .order_by("id")
-                .only("id", "event_type", "aggregate_id", "envelope", "attempts")[: self.batch_size]
+                .annotate(body=Cast("envelope", TextField()), trace_id=KeyTextTransform("traceId", "envelope"))
+                .values_list("id", "event_type", "aggregate_id", "event_id", "body", "trace_id", named=True)[
+                    : self.batch_size
+                ]
             )
             taken = len(rows)
             rows = self._without_blocked_aggregates(alias, rows)
             if not rows:
                 return taken, 0
+            ids = [row.id for row in rows]
             try:
-                self.publisher.publish_batch(
+                self.publisher.send(
                     topology.domain_exchange(),
-                    [(row.event_type, json_body(row.envelope), message_properties(row.envelope)) for row in rows],
+                    [
+                        (row.event_type, row.body.encode(), wire_properties(row.event_id, row.event_type, row.trace_id))
+                        for row in rows
+                    ],
                 )
+                # While the broker persists the batch, mark it; the commit waits for the confirms, so
+                # a row is published in the database only once the broker has confirmed it.
+                self._execute(
+                    alias,
+                    "UPDATE {table} SET published_at = %s, attempts = attempts + 1, last_error = '' WHERE id = ANY(%s)",
+                    [timezone.now(), ids],
+                )
+                ephemeral = set(settings.NLC_EVENTS["EPHEMERAL_TYPES"])
+                secret = [row.id for row in rows if row.event_type in ephemeral]
+                if secret:
+                    self._execute(alias, "DELETE FROM {table} WHERE id = ANY(%s)", [secret])
+                self.publisher.wait_for_confirms()
             except BrokerError as error:
                 failure = error
                 transaction.set_rollback(True, using=alias)
-            else:
-                published = OutboxEvent.objects.using(alias).filter(id__in=[row.id for row in rows])
-                published.update(published_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
-                published.filter(event_type__in=settings.NLC_EVENTS["EPHEMERAL_TYPES"]).delete()
         if failure is not None:
             # The batch's transaction rolled back and released the rows; the notes are kept.
-            OutboxEvent.objects.using(alias).filter(id__in=[row.id for row in rows]).update(
-                attempts=F("attempts") + 1, last_error=str(failure)[:2000]
+            self._execute(
+                alias,
+                "UPDATE {table} SET attempts = attempts + 1, last_error = %s WHERE id = ANY(%s)",
+                [str(failure)[:2000], ids],
             )
             raise failure
         for row in rows:
@@ -88,7 +111,15 @@ class Relay:
         return taken, len(rows)
 
     @staticmethod
-    def _without_blocked_aggregates(alias: str, rows: list[OutboxEvent]) -> list[OutboxEvent]:
+    def _execute(alias: str, statement: str, params: list) -> list[tuple]:
+        connection = connections[alias]
+        table = connection.ops.quote_name(OutboxEvent._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(statement.format(table=table), params)
+            return cursor.fetchall() if cursor.description else []
+
+    @staticmethod
+    def _without_blocked_aggregates(alias: str, rows: list) -> list:
         """Keep, per aggregate, only the rows that no unpublished row outside the batch precedes.
 
         Another relay may hold an earlier row of the same aggregate, or a row between two of ours
@@ -101,11 +132,11 @@ class Relay:
         if not last_id:
             return rows
         taken = {row.id for row in rows}
-        pending = (
-            OutboxEvent.objects.using(alias)
-            .filter(published_at__isnull=True, aggregate_id__in=list(last_id), id__lte=max(last_id.values()))
-            .order_by("id")
-            .values_list("aggregate_id", "id")
+        pending = Relay._execute(
+            alias,
+            "SELECT aggregate_id, id FROM {table} WHERE published_at IS NULL AND aggregate_id = ANY(%s) "
+            "AND id <= %s ORDER BY id",
+            [list(last_id), max(last_id.values())],
         )
         first_gap: dict[str, int] = {}
         for aggregate, row_id in pending:
@@ -189,3 +220,39 @@ class Relay:
             return
         for _ in listener.notifies(timeout=timeout, stop_after=1):
             pass
+
+
+def _in_threads(workers: int, target) -> list:
+    """Run ``target(index)`` in ``workers`` threads; each thread's database connections are its own."""
+    results: list = [None] * workers
+
+    def run(index: int) -> None:
+        try:
+            results[index] = target(index)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,), name=f"nlc-relay-{i}") for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def drain_with_workers(*, workers: int, contexts: Iterable[str] | None = None, batch_size: int | None = None) -> int:
+    """Drain the outboxes with several relays at once (they share the work through SKIP LOCKED,
+    and while one waits on PostgreSQL or on the broker's confirms another publishes)."""
+
+    def one(_index: int) -> int:
+        relay = Relay(contexts=contexts, batch_size=batch_size)
+        try:
+            return relay.drain()
+        finally:
+            relay.publisher.close()
+
+    return sum(_in_threads(workers, one))
+
+
+def run_with_workers(stop: threading.Event, *, workers: int, contexts: Iterable[str] | None = None) -> None:
+    _in_threads(workers, lambda _index: Relay(contexts=contexts).run_forever(stop))
