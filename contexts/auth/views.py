@@ -36,7 +36,7 @@ from nlc.api.authentication import KEYWORD
 from nlc.api.http import RequestOrigin
 from nlc.api.pagination import PagePagination
 from nlc.api.permissions import IsAdmin, IsCoachOrAdmin
-from nlc.api.serializers import error_responses
+from nlc.api.serializers import error_responses, validated
 from nlc.api.throttles import (
     LoginAccountThrottle,
     LoginThrottle,
@@ -46,12 +46,6 @@ from nlc.api.throttles import (
 )
 
 TAG = "auth"
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _session(user, pair) -> dict:
@@ -84,7 +78,7 @@ class SignupView(PublicView):
         responses={201: SessionSerializer, **error_responses(400, 429)},
     )
     def post(self, request):
-        data = _valid(SignupInputSerializer, request.data)
+        data = validated(SignupInputSerializer, request.data)
         user, pair = services.coach_sign_up(
             email=data["email"],
             password=data["password"],
@@ -107,7 +101,7 @@ class LoginView(PublicView):
         responses={200: SessionSerializer, **error_responses(400, 401, 403, 423, 429)},
     )
     def post(self, request):
-        data = _valid(LoginInputSerializer, request.data)
+        data = validated(LoginInputSerializer, request.data)
         user, pair = services.session_create_with_password(
             email=data["email"], password=data["password"], origin=RequestOrigin.from_request(request)
         )
@@ -125,7 +119,7 @@ class GoogleLoginView(PublicView):
         responses={200: SessionSerializer, 201: SessionSerializer, **error_responses(400, 401, 403, 409, 429, 503)},
     )
     def post(self, request):
-        data = _valid(GoogleLoginInputSerializer, request.data)
+        data = validated(GoogleLoginInputSerializer, request.data)
         user, pair, created = services.session_create_with_google(
             id_token=data["idToken"], origin=RequestOrigin.from_request(request)
         )
@@ -141,7 +135,7 @@ class TokenRefreshView(PublicView):
         responses={200: TokenPairSerializer, **error_responses(400, 401, 403)},
     )
     def post(self, request):
-        data = _valid(RefreshInputSerializer, request.data)
+        data = validated(RefreshInputSerializer, request.data)
         pair = services.session_refresh(refresh_token=data["refresh"])
         return Response(TokenPairSerializer(pair).data)
 
@@ -154,7 +148,7 @@ class LogoutView(PublicView):
         responses={204: None, **error_responses(400, 401)},
     )
     def post(self, request):
-        data = _valid(RefreshInputSerializer, request.data)
+        data = validated(RefreshInputSerializer, request.data)
         services.session_revoke(refresh_token=data["refresh"], origin=RequestOrigin.from_request(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -180,7 +174,7 @@ class MeView(AuthView):
         responses={200: UserSerializer, **error_responses(400, 401, 403)},
     )
     def patch(self, request):
-        data = _valid(MeUpdateInputSerializer, request.data)
+        data = validated(MeUpdateInputSerializer, request.data)
         user = services.user_profile_update(
             user=request.user, first_name=data.get("firstName"), last_name=data.get("lastName")
         )
@@ -196,7 +190,7 @@ class PasswordChangeView(AuthView):
         responses={200: TokenPairSerializer, **error_responses(400, 401, 403)},
     )
     def post(self, request):
-        data = _valid(PasswordChangeInputSerializer, request.data)
+        data = validated(PasswordChangeInputSerializer, request.data)
         pair = services.user_password_change(
             user=request.user,
             current_password=data["currentPassword"],
@@ -218,7 +212,7 @@ class PasswordResetView(PublicView):
         responses={202: MessageSerializer, **error_responses(400, 429)},
     )
     def post(self, request):
-        data = _valid(PasswordResetInputSerializer, request.data)
+        data = validated(PasswordResetInputSerializer, request.data)
         services.password_reset_request(email=data["email"], origin=RequestOrigin.from_request(request))
         return Response({"message": self.ACCEPTED}, status=status.HTTP_202_ACCEPTED)
 
@@ -234,7 +228,7 @@ class PasswordResetConfirmView(PublicView):
         responses={204: None, **error_responses(400, 429)},
     )
     def post(self, request):
-        data = _valid(PasswordResetConfirmInputSerializer, request.data)
+        data = validated(PasswordResetConfirmInputSerializer, request.data)
         services.password_reset_confirm(
             token=data["token"], new_password=data["newPassword"], origin=RequestOrigin.from_request(request)
         )
@@ -252,7 +246,7 @@ class AuditLogView(AuthView):
         responses={200: AuditLogEntrySerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = _valid(AuditLogFilterSerializer, request.query_params)
+        filters = validated(AuditLogFilterSerializer, request.query_params)
         entries = selectors.audit_entry_list(
             kind=filters.get("kind"),
             user_id=filters.get("userId"),
@@ -275,7 +269,7 @@ class UserListView(AuthView):
         responses={200: AdminUserSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = _valid(UserFilterSerializer, request.query_params)
+        filters = validated(UserFilterSerializer, request.query_params)
         page = self.paginate_queryset(selectors.user_list(principal=request.user, filters=filters))
         return self.get_paginated_response(AdminUserSerializer(page, many=True).data)
 
@@ -287,7 +281,7 @@ class UserListView(AuthView):
         responses={201: AdminUserSerializer, **error_responses(400, 401, 403)},
     )
     def post(self, request):
-        data = _valid(UserCreateInputSerializer, request.data)
+        data = validated(UserCreateInputSerializer, request.data)
         user = services.user_create_by_admin(
             actor=request.user,
             email=data["email"],
@@ -323,7 +317,7 @@ class UserDetailView(AuthView):
     def patch(self, request, user_id):
         if selectors.user_get(principal=request.user, user_id=user_id) is None:
             raise Http404
-        data = _valid(UserUpdateInputSerializer, request.data)
+        data = validated(UserUpdateInputSerializer, request.data)
         user = services.user_access_update(
             actor=request.user,
             user_id=user_id,

@@ -37,7 +37,7 @@ from contexts.billing.serializers import (
 from nlc.api.pagination import PagePagination
 from nlc.api.permissions import IsAdmin, IsCoachOrAdmin
 from nlc.api.principal import COACH
-from nlc.api.serializers import error_responses
+from nlc.api.serializers import error_responses, validated
 
 TAG = "billing"
 STRIPE_ERRORS = error_responses(502, 503)
@@ -50,12 +50,6 @@ class IsCoach(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         return bool(user and user.is_authenticated and getattr(user, "role", None) == COACH)
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _found(row):
@@ -87,7 +81,7 @@ class PlanListView(BillingView):
         responses={200: PlanSerializer(many=True), **error_responses(400, 401)},
     )
     def get(self, request):
-        filters = _valid(PlanFilterSerializer, request.query_params)
+        filters = validated(PlanFilterSerializer, request.query_params)
         plans = selectors.plan_list(principal=request.user, filters=filters)
         serializer = AdminPlanSerializer if request.user.is_admin else PlanSerializer
         return self.paginated(plans, serializer)
@@ -100,7 +94,7 @@ class PlanListView(BillingView):
         responses={201: AdminPlanSerializer, **error_responses(400, 401, 403), **STRIPE_ERRORS},
     )
     def post(self, request):
-        data = _valid(PlanCreateInputSerializer, request.data)
+        data = validated(PlanCreateInputSerializer, request.data)
         plan = services.plan_create(**data)
         return Response(AdminPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
@@ -125,7 +119,7 @@ class PlanDetailView(BillingView):
     )
     def patch(self, request, plan_id):
         plan = _found(selectors.plan_get(principal=request.user, plan_id=plan_id))
-        data = _valid(PlanUpdateInputSerializer, request.data)
+        data = validated(PlanUpdateInputSerializer, request.data)
         plan = services.plan_update(plan=plan, **data)
         return Response(AdminPlanSerializer(plan).data)
 
@@ -142,7 +136,7 @@ class SubscriptionListView(BillingView):
         responses={200: SubscriptionSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = _valid(SubscriptionFilterSerializer, request.query_params)
+        filters = validated(SubscriptionFilterSerializer, request.query_params)
         return self.paginated(
             selectors.subscription_list(principal=request.user, filters=filters), SubscriptionSerializer
         )
@@ -156,7 +150,7 @@ class SubscriptionListView(BillingView):
         responses={201: SubscriptionSerializer, **error_responses(400, 401, 403, 409), **STRIPE_ERRORS},
     )
     def post(self, request):
-        data = _valid(SubscriptionCreateInputSerializer, request.data)
+        data = validated(SubscriptionCreateInputSerializer, request.data)
         subscription = services.subscription_checkout_start(
             coach_id=request.user.coach_id, coach_email=request.user.email, plan_id=data["planId"]
         )
@@ -197,7 +191,7 @@ class InvoiceListView(BillingView):
         responses={200: InvoiceSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = _valid(InvoiceFilterSerializer, request.query_params)
+        filters = validated(InvoiceFilterSerializer, request.query_params)
         return self.paginated(selectors.invoice_list(principal=request.user, filters=filters), InvoiceSerializer)
 
 
@@ -220,7 +214,7 @@ class TransactionListView(BillingView):
         responses={200: TransactionSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = _valid(TransactionFilterSerializer, request.query_params)
+        filters = validated(TransactionFilterSerializer, request.query_params)
         return self.paginated(
             selectors.transaction_list(principal=request.user, filters=filters), TransactionSerializer
         )
@@ -249,7 +243,7 @@ class PaymentLinkListView(BillingView):
         responses={200: PaymentLinkSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = _valid(PaymentLinkFilterSerializer, request.query_params)
+        filters = validated(PaymentLinkFilterSerializer, request.query_params)
         return self.paginated(
             selectors.payment_link_list(principal=request.user, filters=filters), PaymentLinkSerializer
         )
@@ -262,7 +256,7 @@ class PaymentLinkListView(BillingView):
         responses={201: PaymentLinkSerializer, **error_responses(400, 401, 403), **STRIPE_ERRORS},
     )
     def post(self, request):
-        data = _valid(PaymentLinkCreateInputSerializer, request.data)
+        data = validated(PaymentLinkCreateInputSerializer, request.data)
         link = services.payment_link_create(
             coach_id=request.user.coach_id,
             course_id=data["courseId"],
@@ -305,7 +299,7 @@ class PaymentMethodListView(BillingView):
         responses={200: PaymentMethodSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = _valid(CoachFilterSerializer, request.query_params)
+        filters = validated(CoachFilterSerializer, request.query_params)
         return self.paginated(
             selectors.payment_method_list(principal=request.user, filters=filters), PaymentMethodSerializer
         )

@@ -57,16 +57,10 @@ from contexts.courses.serializers import (
 from contexts.courses.structure import course_structure
 from nlc.api.pagination import PagePagination
 from nlc.api.permissions import IsCoachOrAdmin
-from nlc.api.serializers import error_responses
+from nlc.api.serializers import error_responses, validated
 
 TAG = "courses"
 LEARNER_TAG = "courses: learners"
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _drip(data: dict) -> dict:
@@ -94,7 +88,7 @@ class CourseListView(CoachView):
         responses={200: CourseSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = _valid(CourseFilterSerializer, request.query_params)
+        filters = validated(CourseFilterSerializer, request.query_params)
         page = self.paginate_queryset(selectors.course_list(principal=request.user, filters=filters))
         return self.get_paginated_response(CourseSerializer(page, many=True).data)
 
@@ -107,7 +101,7 @@ class CourseListView(CoachView):
         responses={201: CourseDetailSerializer, **error_responses(400, 401, 403)},
     )
     def post(self, request):
-        data = _valid(CourseCreateInputSerializer, request.data)
+        data = validated(CourseCreateInputSerializer, request.data)
         coach_id = _course_coach(request.user, data.get("coachId"))
         course = services.course_create(
             coach_id=coach_id,
@@ -150,7 +144,7 @@ class CourseDetailView(CoachView):
     )
     def patch(self, request, course_id):
         course = selectors.course_get(principal=request.user, course_id=course_id)
-        data = _valid(CourseUpdateInputSerializer, request.data)
+        data = validated(CourseUpdateInputSerializer, request.data)
         course = services.course_update(
             course=course,
             title=data.get("title"),
@@ -209,7 +203,7 @@ class ModuleListView(CoachView):
     )
     def post(self, request, course_id):
         course = selectors.course_get(principal=request.user, course_id=course_id)
-        data = _valid(ModuleInputSerializer, request.data)
+        data = validated(ModuleInputSerializer, request.data)
         module = services.module_create(
             course=course, title=data["title"], description=data["description"], **_drip(data)
         )
@@ -226,7 +220,7 @@ class ModuleOrderView(CoachView):
     )
     def put(self, request, course_id):
         course = selectors.course_get(principal=request.user, course_id=course_id)
-        data = _valid(ModuleOrderInputSerializer, request.data)
+        data = validated(ModuleOrderInputSerializer, request.data)
         services.modules_reorder(course=course, module_ids=data["moduleIds"])
         course = selectors.course_get(principal=request.user, course_id=course_id)
         return Response(course_detail_data(course, course_structure(course)))
@@ -241,7 +235,7 @@ class ModuleDetailView(CoachView):
     )
     def patch(self, request, module_id):
         module = selectors.module_get(principal=request.user, module_id=module_id)
-        data = _valid(ModuleUpdateInputSerializer, request.data)
+        data = validated(ModuleUpdateInputSerializer, request.data)
         module = services.module_update(
             module=module, title=data.get("title"), description=data.get("description"), **_drip(data)
         )
@@ -275,7 +269,7 @@ class LessonListView(CoachView):
     )
     def post(self, request, module_id):
         module = selectors.module_get(principal=request.user, module_id=module_id)
-        data = _valid(LessonCreateInputSerializer, request.data)
+        data = validated(LessonCreateInputSerializer, request.data)
         lesson = services.lesson_create(module=module, **_lesson_arguments(data))
         return Response(LessonSerializer(lesson).data, status=status.HTTP_201_CREATED)
 
@@ -290,7 +284,7 @@ class LessonOrderView(CoachView):
     )
     def put(self, request, module_id):
         module = selectors.module_get(principal=request.user, module_id=module_id)
-        data = _valid(LessonOrderInputSerializer, request.data)
+        data = validated(LessonOrderInputSerializer, request.data)
         services.lessons_reorder(module=module, lesson_ids=data["lessonIds"])
         course = selectors.course_get(principal=request.user, course_id=module.course_id)
         return Response(course_detail_data(course, course_structure(course)))
@@ -309,7 +303,7 @@ class LessonDetailView(CoachView):
     )
     def patch(self, request, lesson_id):
         lesson = selectors.lesson_get(principal=request.user, lesson_id=lesson_id)
-        data = _valid(LessonUpdateInputSerializer, request.data)
+        data = validated(LessonUpdateInputSerializer, request.data)
         module = None
         if "moduleId" in data:
             try:
@@ -344,7 +338,7 @@ class EnrollmentListView(CoachView):
     )
     def get(self, request, course_id):
         course = selectors.course_get(principal=request.user, course_id=course_id)
-        filters = _valid(EnrollmentFilterSerializer, request.query_params)
+        filters = validated(EnrollmentFilterSerializer, request.query_params)
         page = self.paginate_queryset(selectors.enrollment_list(principal=request.user, course=course, filters=filters))
         return self.get_paginated_response(EnrollmentSerializer(page, many=True).data)
 
@@ -362,7 +356,7 @@ class EnrollmentListView(CoachView):
     )
     def post(self, request, course_id):
         course = selectors.course_get(principal=request.user, course_id=course_id)
-        data = _valid(EnrollmentGrantInputSerializer, request.data)
+        data = validated(EnrollmentGrantInputSerializer, request.data)
         result = services.enrollment_grant(course=course, email=data["email"], name=data["name"])
         return Response(
             _enrollment_detail(result.enrollment),
@@ -430,7 +424,7 @@ class EnrollmentSnapshotListView(CoachView):
     )
     def get(self, request, enrollment_id):
         enrollment = selectors.enrollment_get(principal=request.user, enrollment_id=enrollment_id)
-        filters = _valid(SnapshotFilterSerializer, request.query_params)
+        filters = validated(SnapshotFilterSerializer, request.query_params)
         snapshots = selectors.snapshot_list(
             enrollment=enrollment, since=filters.get("since"), until=filters.get("until")
         )
@@ -492,7 +486,7 @@ class LearnerProgressView(LearnerView):
         responses={200: ProgressRecordedSerializer, **error_responses(400, 401, 403, 404)},
     )
     def post(self, request, lesson_id):
-        data = _valid(ProgressInputSerializer, request.data)
+        data = validated(ProgressInputSerializer, request.data)
         enrollment = request.user.enrollment
         recorded = services.lesson_progress_record(
             enrollment=enrollment,

@@ -23,16 +23,10 @@ from contexts.integrations.serializers import (
 )
 from nlc.api.pagination import PagePagination
 from nlc.api.permissions import IsAdmin
-from nlc.api.serializers import error_responses
+from nlc.api.serializers import error_responses, validated
 from nlc.api.throttles import WebhookThrottle
 
 TAG = "integrations"
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class WebhookIntakeView(APIView):
@@ -95,7 +89,7 @@ class WebhookEventListView(AdminView):
         responses={200: WebhookEventSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = _valid(WebhookEventFilterSerializer, request.query_params)
+        filters = validated(WebhookEventFilterSerializer, request.query_params)
         events = selectors.webhook_event_list(
             provider=filters.get("provider"),
             status=filters.get("status"),
