@@ -34,6 +34,11 @@ def bus_namespace(request):
 
         with broker_connection() as connection:
             delete_topology(connection, list(settings.NLC_CONTEXTS))
+            # Celery's own task queue and exchange carry the namespace too (CELERY_TASK_DEFAULT_QUEUE).
+            channel = connection.channel()
+            channel.queue_delete(f"{settings.NLC_BUS_NAMESPACE}nlc.tasks")
+            channel.exchange_delete(f"{settings.NLC_BUS_NAMESPACE}nlc.tasks")
+            channel.close()
 
 
 @pytest.fixture
