@@ -371,6 +371,11 @@ def _enrollment_detail(enrollment) -> dict:
     )
 
 
+def _enrollment_response(request, enrollment_id) -> Response:
+    """The enrollment as the caller may see it now (read again after a change)."""
+    return Response(_enrollment_detail(selectors.enrollment_get(principal=request.user, enrollment_id=enrollment_id)))
+
+
 class EnrollmentDetailView(CoachView):
     @extend_schema(
         tags=[TAG],
@@ -378,9 +383,7 @@ class EnrollmentDetailView(CoachView):
         responses={200: EnrollmentDetailSerializer, **error_responses(401, 403, 404)},
     )
     def get(self, request, enrollment_id):
-        return Response(
-            _enrollment_detail(selectors.enrollment_get(principal=request.user, enrollment_id=enrollment_id))
-        )
+        return _enrollment_response(request, enrollment_id)
 
 
 class EnrollmentRevokeView(CoachView):
@@ -393,9 +396,7 @@ class EnrollmentRevokeView(CoachView):
     def post(self, request, enrollment_id):
         enrollment = selectors.enrollment_get(principal=request.user, enrollment_id=enrollment_id)
         services.enrollment_revoke(enrollment=enrollment)
-        return Response(
-            _enrollment_detail(selectors.enrollment_get(principal=request.user, enrollment_id=enrollment_id))
-        )
+        return _enrollment_response(request, enrollment_id)
 
 
 class EnrollmentAccessLinkView(CoachView):
@@ -408,9 +409,7 @@ class EnrollmentAccessLinkView(CoachView):
     def post(self, request, enrollment_id):
         enrollment = selectors.enrollment_get(principal=request.user, enrollment_id=enrollment_id)
         services.enrollment_access_link_renew(enrollment=enrollment)
-        return Response(
-            _enrollment_detail(selectors.enrollment_get(principal=request.user, enrollment_id=enrollment_id))
-        )
+        return _enrollment_response(request, enrollment_id)
 
 
 class EnrollmentSnapshotListView(CoachView):
