@@ -5,11 +5,11 @@ References to other contexts are UUID columns (``coach_id``), never foreign keys
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from nlc.db.models import UUIDModel
 
 
 class Provider(models.TextChoices):
@@ -27,10 +27,9 @@ class WebhookStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class WebhookEvent(models.Model):
+class WebhookEvent(UUIDModel):
     """A verified webhook, stored exactly as it arrived, with the state of its hand-off."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     provider = models.CharField(max_length=20, choices=Provider.choices)
     provider_event_id = models.CharField(max_length=500)
     event_type = models.CharField(max_length=200)
@@ -72,12 +71,11 @@ class WebhookEvent(models.Model):
         return f"{self.provider} {self.event_type} {self.provider_event_id}"
 
 
-class IntegrationConfig(models.Model):
+class IntegrationConfig(UUIDModel):
     """One provider's configuration, edited by admins. Secrets are stored encrypted (Fernet): see
     ``contexts.integrations.crypto``; a rotation keeps the replaced secret valid until
     ``previous_signing_secret_expires_at``."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     provider = models.CharField(max_length=20, choices=Provider.choices, unique=True)
     enabled = models.BooleanField(default=True)
     signing_secret_encrypted = models.TextField(blank=True, default="")
