@@ -61,6 +61,8 @@ if "auth" in NLC_CONTEXTS:
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "nlc.observability.middleware.RequestContextMiddleware",
+    # With DEBUG on, Django's HTML error pages become the one JSON error shape (nlc.api.errors).
+    "nlc.api.errors.JsonErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -235,6 +237,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "nlc.api.pagination.PagePagination",
+    # OPTIONS names the allowed methods and never asks a view for a serializer (nlc.api.metadata).
+    "DEFAULT_METADATA_CLASS": "nlc.api.metadata.SafeMetadata",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "nlc.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

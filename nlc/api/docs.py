@@ -12,11 +12,18 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
+from rest_framework.renderers import JSONRenderer
 
 from nlc.api.schema import context_settings, context_urlpatterns
 
 
 class DocsView(SpectacularSwaggerView):
+    def perform_content_negotiation(self, request, force=False):
+        # OPTIONS describes the view in JSON; the Swagger page's HTML renderer has nothing to show.
+        if request.method == "OPTIONS":
+            return JSONRenderer(), JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
     def handle_exception(self, exc):
         if isinstance(exc, NotAuthenticated | AuthenticationFailed) and apps.is_installed("django.contrib.admin"):
             return redirect_to_login(self.request.get_full_path(), login_url=reverse("admin:login"))

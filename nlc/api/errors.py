@@ -6,8 +6,11 @@
 invalid input field (dotted for nested ones, e.g. ``items.0.price``) to its messages and is ``{}``
 when no field is to blame. An error that has more to say adds ``details`` (e.g. ``lockedUntil``).
 
-DRF views get it from :func:`exception_handler`; everything else under the gateway (an unknown path,
-an unhandled exception) from the Django handlers below, which config/urls.py installs.
+Services raise the DRF-free errors of :mod:`nlc.errors`; :func:`exception_handler` gives each kind
+its status (:data:`STATUS_BY_KIND`) and turns their domain field names into the wire's camelCase.
+DRF views get the shape from :func:`exception_handler`; everything else under the gateway (an unknown
+path, a malformed id, an unhandled exception, in any ``DEBUG`` mode) from the Django handlers below,
+and, with ``DEBUG`` on, :class:`JsonErrorMiddleware`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -24,6 +28,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
+
+from nlc import errors as domain
+from nlc.api.casing import to_camel
 
 # Paths served as HTML to people in a browser; every other path answers in JSON.
 _HTML_PREFIXES = ("/admin/",)
@@ -55,6 +62,41 @@ class ApiError(exceptions.APIException):
         self.headers = headers or {}
 
 
+# The HTTP status of each kind of domain error; a subclass takes its nearest kind's.
+STATUS_BY_KIND: dict[type[domain.DomainError], int] = {
+    domain.InvalidInputError: 400,
+    domain.AuthenticationFailedError: 401,
+    domain.NotPermittedError: 403,
+    domain.NotFoundError: 404,
+    domain.ConflictError: 409,
+    domain.TooLargeError: 413,
+    domain.LockedError: 423,
+    domain.UpstreamRejectedError: 502,
+    domain.UnavailableError: 503,
+    domain.DomainError: 400,
+}
+
+
+def status_for(error: domain.DomainError) -> int:
+    return next(STATUS_BY_KIND[kind] for kind in type(error).__mro__ if kind in STATUS_BY_KIND)
+
+
+def _wire_field(name: str) -> str:
+    """``items.0.unit_price`` -> ``items.0.unitPrice``."""
+    return ".".join(to_camel(part) for part in name.split("."))
+
+
+def domain_error_response(error: domain.DomainError) -> Response:
+    status = status_for(error)
+    field_errors = {_wire_field(name): list(messages) for name, messages in error.field_errors.items()}
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else {}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return Response(
+        error_body(status, error.code, error.message, field_errors, error.details), status=status, headers=headers
+    )
+
+
 def error_body(
     status: int, code: str, message: str, field_errors: dict | None = None, details: dict | None = None
 ) -> dict[str, Any]:
@@ -66,6 +108,9 @@ def error_body(
 
 def exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: any known exception -> the one error shape; others stay 500s."""
+    if isinstance(exc, domain.DomainError):
+        set_rollback()
+        return domain_error_response(exc)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
@@ -160,6 +205,27 @@ def page_not_found(request, exception):
     if _wants_html(request):
         return defaults.page_not_found(request, exception)
     return JsonResponse(error_body(404, "not_found", f"Nothing is served at {request.path}."), status=404)
+
+
+class JsonErrorMiddleware:
+    """With ``DEBUG`` on, Django answers an unknown path, a malformed id and an unhandled exception
+    with its HTML pages instead of the handlers below; this puts the one JSON shape in their place,
+    so every mode answers alike (Django has logged the exception already)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not settings.DEBUG or _wants_html(request) or response.status_code not in (403, 404, 500):
+            return response
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        if response.status_code == 404:
+            return page_not_found(request, None)
+        if response.status_code == 403:
+            return permission_denied(request, None)
+        return server_error(request)
 
 
 def server_error(request):

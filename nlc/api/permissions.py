@@ -33,6 +33,14 @@ class IsCoachOrAdmin(BasePermission):
         return _role(request) in {COACH, ADMIN}
 
 
+class IsCoach(BasePermission):
+    message = "Only coaches can do this."
+    code = "coach_only"
+
+    def has_permission(self, request, view) -> bool:
+        return _role(request) == COACH
+
+
 class IsService(BasePermission):
     """Another context calling with a service token addressed to this one."""
 

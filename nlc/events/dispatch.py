@@ -11,7 +11,7 @@ from django.db import connections, transaction
 
 from nlc.db.router import alias_for_context
 from nlc.events import metrics
-from nlc.events.envelope import Event
+from nlc.events.envelope import Event, PayloadFieldError
 from nlc.events.models import InboxEntry
 from nlc.events.registry import handlers_for
 from nlc.observability.context import trace_id_var
@@ -49,7 +49,10 @@ def dispatch(context: str, envelope: dict[str, Any], *, savepoint: bool = True) 
                 if not _claim(alias, event, spec.name):
                     logger.info("event already applied", extra={"event_id": str(event.event_id), "handler": spec.name})
                     continue
-                spec.func(event)
+                try:
+                    spec.func(event)
+                except PayloadFieldError as error:
+                    raise PermanentFailure(f"{spec.name}: {error}") from error
             applied += 1
             metrics.handler_duration.labels(context, event.type).observe(time.perf_counter() - started)
             metrics.consumed.labels(context, event.type).inc()

@@ -12,11 +12,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from nlc.time import iso_z, parse_moment
+
 ENVELOPE_FIELDS = ("eventId", "type", "occurredAt", "producer", "schemaVersion", "traceId", "source", "payload")
 
 
 class BrokenEnvelope(ValueError):
     """A message that cannot be an event: not JSON, or fields missing or of the wrong kind."""
+
+
+class PayloadFieldError(ValueError):
+    """A handler asked for a payload field that is missing or not of the kind its contract says:
+    retrying cannot help, so the dispatcher dead-letters the event at once."""
+
+
+_MISSING: Any = object()
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,54 @@ class Event:
     trace_id: str
     source: str
     payload: dict[str, Any]
+
+    # Typed access to the payload, as its contract types it: ``event.uuid("coachId")``,
+    # ``event.moment("paidAt")``, ``event.optional_uuid("clientId")``. A field that is missing or
+    # malformed raises PayloadFieldError (the event is dead-lettered), never a bare KeyError.
+    def value(self, name: str, default: Any = _MISSING) -> Any:
+        if name in self.payload:
+            return self.payload[name]
+        if default is _MISSING:
+            raise PayloadFieldError(f"{self.type} v{self.version} payload has no {name!r}")
+        return default
+
+    def text(self, name: str, default: str | None = None) -> str:
+        value = self.value(name, default if default is not None else _MISSING)
+        if value is None and default is not None:
+            return default
+        if not isinstance(value, str):
+            raise PayloadFieldError(f"{self.type} payload field {name!r} is not a string")
+        return value
+
+    def optional_text(self, name: str) -> str | None:
+        value = self.value(name, None)
+        return None if value is None else self.text(name)
+
+    def integer(self, name: str) -> int:
+        value = self.value(name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise PayloadFieldError(f"{self.type} payload field {name!r} is not an integer")
+        return value
+
+    def uuid(self, name: str) -> uuid.UUID:
+        value = self.value(name)
+        try:
+            return uuid.UUID(str(value))
+        except ValueError as error:
+            raise PayloadFieldError(f"{self.type} payload field {name!r} is not a uuid: {value!r}") from error
+
+    def optional_uuid(self, name: str) -> uuid.UUID | None:
+        return None if self.value(name, None) is None else self.uuid(name)
+
+    def moment(self, name: str) -> datetime:
+        value = self.value(name)
+        try:
+            return parse_moment(str(value))
+        except ValueError as error:
+            raise PayloadFieldError(f"{self.type} payload field {name!r} is not a date-time: {value!r}") from error
+
+    def optional_moment(self, name: str) -> datetime | None:
+        return None if self.value(name, None) is None else self.moment(name)
 
     @classmethod
     def from_envelope(cls, envelope: dict[str, Any]) -> Event:
@@ -52,7 +110,7 @@ def make_envelope(
     return {
         "eventId": str(uuid.uuid4()),
         "type": event_type,
-        "occurredAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "occurredAt": iso_z(datetime.now(UTC)),
         "producer": producer,
         "schemaVersion": version,
         "traceId": trace_id,

@@ -108,3 +108,112 @@ def principal_client():
         return client
 
     return make
+
+
+# --- Callers: the same names in every context's tests -------------------------------------------
+
+
+@pytest.fixture
+def coach_id():
+    from nlc.testing.principals import COACH_ID
+
+    return COACH_ID
+
+
+@pytest.fixture
+def other_coach_id():
+    from nlc.testing.principals import OTHER_COACH_ID
+
+    return OTHER_COACH_ID
+
+
+@pytest.fixture
+def coach_client(principal_client):
+    """A coach's API client (its token's coach id is ``coach_id``)."""
+    from nlc.testing.principals import COACH_EMAIL, COACH_ID
+
+    return principal_client(role="coach", user_id=COACH_ID, email=COACH_EMAIL)
+
+
+@pytest.fixture
+def other_coach_client(principal_client):
+    """Another coach, who must never see ``coach_client``'s data."""
+    from nlc.testing.principals import OTHER_COACH_EMAIL, OTHER_COACH_ID
+
+    return principal_client(role="coach", user_id=OTHER_COACH_ID, email=OTHER_COACH_EMAIL)
+
+
+@pytest.fixture
+def admin_client(principal_client):
+    """An admin's API client (this replaces pytest-django's Django-session ``admin_client``)."""
+    from nlc.testing.principals import ADMIN_EMAIL, ADMIN_ID
+
+    return principal_client(role="admin", user_id=ADMIN_ID, email=ADMIN_EMAIL)
+
+
+@pytest.fixture
+def learner_credentials():
+    """The ``Authorization`` value of a learner; a context with learners overrides this fixture."""
+    pytest.fail("this context's tests define no learner: override the learner_credentials fixture")
+
+
+@pytest.fixture
+def learner_client(learner_credentials):
+    """A learner's API client, with the credentials the context's ``learner_credentials`` gives."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=learner_credentials)
+    return client
+
+
+# --- Events and queries ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def envelope():
+    """``envelope("billing.payment.completed", payload)``: an envelope as its producer publishes it
+    (the payload checked against its contract)."""
+    from nlc.testing.events import envelope_for
+
+    return envelope_for
+
+
+@pytest.fixture
+def deliver_event():
+    """``deliver_event("courses", envelope)``: apply it as the bus does, inbox and all."""
+    from nlc.testing.events import deliver
+
+    return deliver
+
+
+@pytest.fixture
+def context_queries():
+    """``with context_queries("billing", at_most=2): ...``: at most that many queries on the
+    context's alias and none at all on any other alias (a read must not wander across contexts)."""
+    from contextlib import contextmanager
+
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    from nlc.db.transactions import alias_of
+
+    @contextmanager
+    def check(context: str, *, at_most: int):
+        own = alias_of(context)
+        captures = {alias: CaptureQueriesContext(connections[alias]) for alias in settings.DATABASES}
+        for capture in captures.values():
+            capture.__enter__()
+        try:
+            yield captures[own]
+        finally:
+            for capture in captures.values():
+                capture.__exit__(None, None, None)
+        ran = len(captures[own].captured_queries)
+        assert ran <= at_most, f"{ran} queries on {own} (at most {at_most}):\n" + "\n".join(
+            query["sql"] for query in captures[own].captured_queries
+        )
+        strays = {alias: len(capture.captured_queries) for alias, capture in captures.items() if alias != own}
+        assert not any(strays.values()), f"queries on other aliases: {strays}"
+
+    return check
