@@ -18,9 +18,9 @@ from nlc.events.asyncapi import asyncapi_path, render_asyncapi
 from nlc.events.contracts import (
     LOCK_FILE_NAME,
     ContractRegistry,
-    ContractViolation,
-    InvalidContract,
-    UnknownContract,
+    ContractViolationError,
+    InvalidContractError,
+    UnknownContractError,
     freeze_snapshot,
     read_lock,
     registry,
@@ -409,7 +409,7 @@ def test_a_payload_that_breaks_its_contract_is_refused_naming_the_field(event_ty
     contract = registry().get(event_type, 1)
 
     # when
-    with pytest.raises(ContractViolation) as raised:
+    with pytest.raises(ContractViolationError) as raised:
         contract.validate(payload)
 
     # then
@@ -425,7 +425,7 @@ def test_every_problem_of_a_payload_is_listed_best_first():
     payload["tip"] = 100
 
     # when
-    with pytest.raises(ContractViolation) as raised:
+    with pytest.raises(ContractViolationError) as raised:
         registry().get("billing.payment.completed", 1).validate(payload)
 
     # then
@@ -440,7 +440,7 @@ def test_every_problem_of_a_payload_is_listed_best_first():
 
 def test_a_payload_that_is_not_an_object_is_refused():
     # when
-    with pytest.raises(ContractViolation) as raised:
+    with pytest.raises(ContractViolationError) as raised:
         registry().get("notify.user", 1).validate(["not", "an", "object"])
 
     # then
@@ -501,10 +501,10 @@ def test_the_registry_refuses_an_unknown_type_or_version(contracts_copy):
     contracts = ContractRegistry(contracts_copy)
 
     # when / then
-    with pytest.raises(UnknownContract, match=r"^no contract for event type 'billing\.payment\.teleported'$"):
+    with pytest.raises(UnknownContractError, match=r"^no contract for event type 'billing\.payment\.teleported'$"):
         contracts.get("billing.payment.teleported")
     with pytest.raises(
-        UnknownContract, match=r"^billing\.payment\.completed has no contract version 3 \(known: v1, v2\)$"
+        UnknownContractError, match=r"^billing\.payment\.completed has no contract version 3 \(known: v1, v2\)$"
     ):
         contracts.get("billing.payment.completed", 3)
 
@@ -521,7 +521,7 @@ def test_the_registry_refuses_a_file_that_disagrees_with_its_name(contracts_copy
     _edit(contracts_copy / "leads" / "converted.schema.json", **{"x-producer": "billing"})
 
     # when
-    with pytest.raises(InvalidContract) as raised:
+    with pytest.raises(InvalidContractError) as raised:
         ContractRegistry(contracts_copy)
 
     # then
@@ -539,7 +539,7 @@ def test_the_registry_refuses_a_version_that_disagrees_with_its_file_name(contra
     shutil.copy(current, contracts_copy / "courses" / "course.created.v2.schema.json")
 
     # when
-    with pytest.raises(InvalidContract) as raised:
+    with pytest.raises(InvalidContractError) as raised:
         ContractRegistry(contracts_copy)
 
     # then
@@ -553,7 +553,7 @@ def test_the_registry_refuses_an_invalid_json_schema(contracts_copy):
     _edit(contracts_copy / "notify" / "user.schema.json", required="notificationId")
 
     # when
-    with pytest.raises(InvalidContract) as raised:
+    with pytest.raises(InvalidContractError) as raised:
         ContractRegistry(contracts_copy)
 
     # then
@@ -820,5 +820,5 @@ def test_a_handler_of_an_event_without_a_contract_is_refused():
     handler = FakeHandler("comms", ("billing.payment.teleported",), "comms.lost")
 
     # when / then
-    with pytest.raises(UnknownContract, match=r"billing\.payment\.teleported"):
+    with pytest.raises(UnknownContractError, match=r"billing\.payment\.teleported"):
         render_asyncapi(registry(), [handler])

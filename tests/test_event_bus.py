@@ -29,7 +29,7 @@ from django.utils import timezone
 from nlc.db.router import alias_for_context
 from nlc.events import publish, topology
 from nlc.events.broker import ConfirmingPublisher, broker_connection, declare_topology
-from nlc.events.contracts import ContractViolation
+from nlc.events.contracts import ContractViolationError
 from nlc.events.dead_letters import replay
 from nlc.events.metrics import retried
 from nlc.events.models import DeadLetter, InboxEntry, OutboxEvent
@@ -108,9 +108,9 @@ def test_publish_outside_a_transaction_on_its_alias_raises_and_writes_nothing(ha
 @bus
 def test_a_payload_that_breaks_its_contract_raises_and_writes_nothing(handlers):
     with transaction.atomic(using=LEADS):
-        with pytest.raises(ContractViolation, match="email"):
+        with pytest.raises(ContractViolationError, match="email"):
             publish("leads.lead.created", lead_payload(email="not-an-email"))
-        with pytest.raises(ContractViolation, match="status"):
+        with pytest.raises(ContractViolationError, match="status"):
             publish("leads.lead.created", lead_payload(status="maybe"))
     assert OutboxEvent.objects.using(LEADS).count() == 0
 

@@ -6,7 +6,7 @@ import logging
 
 from contexts.billing.stripe_events import MalformedStripeEvent, stripe_event_apply
 from nlc.events import Event, handles
-from nlc.events.dispatch import PermanentFailure
+from nlc.events.dispatch import DeadLetterError
 
 logger = logging.getLogger(__name__)
 
@@ -23,4 +23,4 @@ def stripe_webhook_apply(event: Event) -> None:
     try:
         stripe_event_apply(event=event.payload["data"])
     except MalformedStripeEvent as error:
-        raise PermanentFailure(f"webhook {event.payload.get('webhookEventId')}: {error}") from error
+        raise DeadLetterError(f"webhook {event.payload.get('webhookEventId')}: {error}") from error

@@ -14,7 +14,7 @@ from uuid import UUID
 from contexts.courses import services
 from contexts.courses.models import MediaState
 from nlc.events import Event, handles
-from nlc.events.dispatch import PermanentFailure
+from nlc.events.dispatch import DeadLetterError
 
 logger = logging.getLogger("contexts.courses")
 
@@ -61,7 +61,7 @@ def enroll_buyer(event: Event) -> None:
     except services.PurchaseForUnknownCourse as error:
         # Retrying cannot make the course appear: straight to the dead letters, where an operator
         # sees a paid purchase that enrolled nobody.
-        raise PermanentFailure(str(error)) from error
+        raise DeadLetterError(str(error)) from error
 
 
 @handles("billing.payment.refunded", versions=(1,))

@@ -5,7 +5,7 @@ See ``nlc/events/README.md`` for how events travel (outbox, relay, RabbitMQ, con
 
 from typing import Any
 
-__all__ = ["Event", "handles", "publish"]
+__all__ = ["DeadLetterError", "Event", "handles", "publish"]
 
 
 def __getattr__(name: str) -> Any:
@@ -22,4 +22,8 @@ def __getattr__(name: str) -> Any:
         from nlc.events.envelope import Event
 
         return Event
+    if name == "DeadLetterError":
+        from nlc.events.dispatch import DeadLetterError
+
+        return DeadLetterError
     raise AttributeError(name)

@@ -82,14 +82,14 @@ def deliver_with_retries(context: str, envelope: dict[str, Any]) -> bool:
     """Apply an event in-process, retrying at once; dead-letter it after the last attempt."""
     from nlc.events import metrics
     from nlc.events.dead_letters import record_dead_letter
-    from nlc.events.dispatch import PermanentFailure, dispatch
+    from nlc.events.dispatch import DeadLetterError, dispatch
 
     attempts = settings.NLC_EVENTS["MAX_ATTEMPTS"]
     for attempt in range(1, attempts + 1):
         try:
             dispatch(context, envelope)
             return True
-        except PermanentFailure as error:
+        except DeadLetterError as error:
             record_dead_letter(context, envelope=envelope, reason=str(error), attempts=attempt)
             return False
         except Exception as error:

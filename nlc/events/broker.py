@@ -26,8 +26,8 @@ from kombu import Connection, Exchange, Queue
 from nlc.db.router import alias_for_context
 from nlc.events import metrics, topology
 from nlc.events.dead_letters import record_dead_letter
-from nlc.events.dispatch import PermanentFailure, dispatch
-from nlc.events.envelope import BrokenEnvelope, parse_envelope
+from nlc.events.dispatch import DeadLetterError, dispatch
+from nlc.events.envelope import BrokenEnvelopeError, parse_envelope
 
 logger = logging.getLogger("nlc.events.broker")
 
@@ -274,7 +274,7 @@ class ContextConsumer:
         for message in messages:
             try:
                 parsed.append((message, parse_envelope(message.body)))
-            except BrokenEnvelope as error:
+            except BrokenEnvelopeError as error:
                 self._dead_letter(
                     message,
                     body=message.body,
@@ -307,7 +307,7 @@ class ContextConsumer:
         body, attempt = message.body, self._attempt(message)
         try:
             dispatch(self.context, envelope)
-        except PermanentFailure as error:
+        except DeadLetterError as error:
             self._dead_letter(message, body=body, envelope=envelope, reason=str(error), attempt=attempt)
             return
         except Exception as error:  # noqa: BLE001 - any handler failure is retried, then dead-lettered

@@ -40,7 +40,7 @@ _FILE_NAME = re.compile(r"^(?P<event>[a-z][a-z0-9_.]*?)(?:\.v(?P<version>[1-9][0
 _DOMAIN_PRODUCERS = {"notify": "notifications"}
 
 
-class ContractViolation(ValueError):
+class ContractViolationError(ValueError):
     """A payload does not match its contract. ``errors`` lists every problem, best first."""
 
     def __init__(self, event_type: str, version: int, errors: list[str]):
@@ -54,11 +54,11 @@ class ContractViolation(ValueError):
         return (type(self), (self.event_type, self.version, self.errors))
 
 
-class UnknownContract(LookupError):
+class UnknownContractError(LookupError):
     """No contract exists for the event type (or for that version of it)."""
 
 
-class InvalidContract(ValueError):
+class InvalidContractError(ValueError):
     """A contract file is malformed or disagrees with its file name; the message lists every problem."""
 
 
@@ -124,10 +124,10 @@ class Contract:
         object.__setattr__(self, "_validator", Draft202012Validator(self.schema, format_checker=FORMAT_CHECKER))
 
     def validate(self, payload: dict) -> None:
-        """Raise :class:`ContractViolation` naming every field that breaks the contract."""
+        """Raise :class:`ContractViolationError` naming every field that breaks the contract."""
         errors = sorted(self._validator.iter_errors(payload), key=relevance, reverse=True)
         if errors:
-            raise ContractViolation(self.event_type, self.version, _describe(errors))
+            raise ContractViolationError(self.event_type, self.version, _describe(errors))
 
     @property
     def fingerprint(self) -> str:
@@ -172,7 +172,7 @@ class ContractRegistry:
         self._contracts: dict[str, dict[int, Contract]] = {}
         problems: list[str] = []
         if not self.directory.is_dir():
-            raise InvalidContract(f"contracts directory {self.directory} does not exist")
+            raise InvalidContractError(f"contracts directory {self.directory} does not exist")
         for path in sorted(self.directory.rglob(f"*{SCHEMA_SUFFIX}")):
             contract, file_problems = _load(path, self.directory)
             problems.extend(file_problems)
@@ -187,7 +187,7 @@ class ContractRegistry:
                     versions[contract.version] = contract
         problems.extend(self._version_problems())
         if problems:
-            raise InvalidContract("invalid event contracts:\n  " + "\n  ".join(problems))
+            raise InvalidContractError("invalid event contracts:\n  " + "\n  ".join(problems))
 
     def _version_problems(self) -> list[str]:
         problems = []
@@ -208,12 +208,12 @@ class ContractRegistry:
     def get(self, event_type: str, version: int | None = None) -> Contract:
         versions = self._contracts.get(event_type)
         if not versions:
-            raise UnknownContract(f"no contract for event type {event_type!r}")
+            raise UnknownContractError(f"no contract for event type {event_type!r}")
         if version is None:
             return versions[max(versions)]
         if version not in versions:
             known = ", ".join(f"v{number}" for number in sorted(versions))
-            raise UnknownContract(f"{event_type} has no contract version {version!r} (known: {known})")
+            raise UnknownContractError(f"{event_type} has no contract version {version!r} (known: {known})")
         return versions[version]
 
     def latest_version(self, event_type: str) -> int:
@@ -331,7 +331,7 @@ def snapshot_problems(registry: ContractRegistry, lock_path: Path) -> list[str]:
             version = int(version_key)
             try:
                 contract = registry.get(event_type, version)
-            except UnknownContract:
+            except UnknownContractError:
                 problems.append(
                     f"{event_type} v{version} was published but its contract is gone: restore "
                     f"{_published_file_name(registry, event_type, version)} (a published version is never deleted)"
@@ -354,7 +354,7 @@ def snapshot_problems(registry: ContractRegistry, lock_path: Path) -> list[str]:
 def _published_file_name(registry: ContractRegistry, event_type: str, version: int) -> str:
     try:
         is_latest = registry.latest_version(event_type) < version
-    except UnknownContract:
+    except UnknownContractError:
         is_latest = True
     return _file_name(event_type, None if is_latest else version)
 

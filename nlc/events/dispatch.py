@@ -19,8 +19,12 @@ from nlc.observability.context import trace_id_var
 logger = logging.getLogger("nlc.events.dispatch")
 
 
-class PermanentFailure(Exception):
-    """Retrying cannot help (unknown version, no handler): dead-letter at once."""
+class DeadLetterError(Exception):
+    """Retrying cannot help (unknown version, no handler, a malformed payload): dead-letter at once.
+
+    A handler raises it for an event it can never apply; the consumer dead-letters the message with
+    this message as the reason, without the retries a passing failure gets.
+    """
 
 
 def dispatch(context: str, envelope: dict[str, Any], *, savepoint: bool = True) -> int:
@@ -32,10 +36,10 @@ def dispatch(context: str, envelope: dict[str, Any], *, savepoint: bool = True) 
     """
     specs = handlers_for(context, envelope["type"])
     if not specs:
-        raise PermanentFailure(f"{context} has no handler for {envelope['type']}")
+        raise DeadLetterError(f"{context} has no handler for {envelope['type']}")
     version = envelope["schemaVersion"]
     if not any(version in spec.versions for spec in specs):
-        raise PermanentFailure(f"{envelope['type']} version {version} is not accepted by {context}")
+        raise DeadLetterError(f"{envelope['type']} version {version} is not accepted by {context}")
     event = Event.from_envelope(envelope)
     alias = alias_for_context(context)
     applied = 0
@@ -52,7 +56,7 @@ def dispatch(context: str, envelope: dict[str, Any], *, savepoint: bool = True) 
                 try:
                     spec.func(event)
                 except PayloadFieldError as error:
-                    raise PermanentFailure(f"{spec.name}: {error}") from error
+                    raise DeadLetterError(f"{spec.name}: {error}") from error
             applied += 1
             metrics.handler_duration.labels(context, event.type).observe(time.perf_counter() - started)
             metrics.consumed.labels(context, event.type).inc()

@@ -17,7 +17,7 @@ from nlc.time import iso_z, parse_moment
 ENVELOPE_FIELDS = ("eventId", "type", "occurredAt", "producer", "schemaVersion", "traceId", "source", "payload")
 
 
-class BrokenEnvelope(ValueError):
+class BrokenEnvelopeError(ValueError):
     """A message that cannot be an event: not JSON, or fields missing or of the wrong kind."""
 
 
@@ -120,23 +120,23 @@ def make_envelope(
 
 
 def parse_envelope(body: bytes | str) -> dict[str, Any]:
-    """Decode a message body into an envelope, or raise BrokenEnvelope saying what is wrong."""
+    """Decode a message body into an envelope, or raise BrokenEnvelopeError saying what is wrong."""
     try:
         envelope = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
-        raise BrokenEnvelope(f"body is not JSON: {error}") from error
+        raise BrokenEnvelopeError(f"body is not JSON: {error}") from error
     if not isinstance(envelope, dict):
-        raise BrokenEnvelope("body is not a JSON object")
+        raise BrokenEnvelopeError("body is not a JSON object")
     missing = [name for name in ENVELOPE_FIELDS if name not in envelope]
     if missing:
-        raise BrokenEnvelope(f"envelope lacks {', '.join(missing)}")
+        raise BrokenEnvelopeError(f"envelope lacks {', '.join(missing)}")
     try:
         uuid.UUID(str(envelope["eventId"]))
         datetime.fromisoformat(str(envelope["occurredAt"]))
     except ValueError as error:
-        raise BrokenEnvelope(f"envelope has a bad eventId or occurredAt: {error}") from error
+        raise BrokenEnvelopeError(f"envelope has a bad eventId or occurredAt: {error}") from error
     if not isinstance(envelope["schemaVersion"], int) or isinstance(envelope["schemaVersion"], bool):
-        raise BrokenEnvelope("envelope schemaVersion is not an integer")
+        raise BrokenEnvelopeError("envelope schemaVersion is not an integer")
     if not isinstance(envelope["type"], str) or not isinstance(envelope["payload"], dict):
-        raise BrokenEnvelope("envelope type must be a string and payload an object")
+        raise BrokenEnvelopeError("envelope type must be a string and payload an object")
     return envelope

@@ -39,7 +39,7 @@ def publish(
 ) -> dict[str, Any]:
     """Write ``event_type`` with ``payload`` to the producing context's outbox; return the envelope.
 
-    Raises PublishError outside a transaction on the producer's alias, and ContractViolation (with
+    Raises PublishError outside a transaction on the producer's alias, and ContractViolationError (with
     nothing written) when the payload breaks the contract.
     """
     contract = registry().get(event_type, version)

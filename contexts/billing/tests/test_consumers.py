@@ -11,7 +11,7 @@ from contexts.billing.tests.factories import PaymentLinkFactory
 from contexts.billing.tests.stripe_fixtures import event_with, stripe_event, stripe_object
 from nlc.events import publish
 from nlc.events.dead_letters import replay
-from nlc.events.dispatch import PermanentFailure, dispatch
+from nlc.events.dispatch import DeadLetterError, dispatch
 from nlc.events.models import InboxEntry
 from nlc.events.testing import published_events
 
@@ -45,7 +45,7 @@ def test_other_providers_webhooks_are_not_billings(deliver):
     ids=["not an event", "no object", "no id"],
 )
 def test_a_payload_that_is_no_stripe_event_is_dead_lettered_at_once(data, deliver):
-    with pytest.raises(PermanentFailure, match="webhook"):
+    with pytest.raises(DeadLetterError, match="webhook"):
         deliver(data)
     assert StripeEvent.objects.count() == 0
 

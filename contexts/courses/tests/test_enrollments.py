@@ -17,7 +17,7 @@ from contexts.courses.tests.conftest import (
     payment_refunded_payload,
 )
 from nlc.clients import client_id_for
-from nlc.events.dispatch import PermanentFailure, dispatch
+from nlc.events.dispatch import DeadLetterError, dispatch
 from nlc.events.models import InboxEntry
 from nlc.events.testing import published_events
 
@@ -76,7 +76,7 @@ def test_payments_that_are_not_course_purchases_enroll_nobody():
 
 def test_a_purchase_of_another_coachs_course_is_dead_lettered_at_once():
     course = build_course(coach_id=OTHER_COACH_ID).course
-    with pytest.raises(PermanentFailure, match="does not exist"):
+    with pytest.raises(DeadLetterError, match="does not exist"):
         _deliver("billing.payment.completed", payment_completed_payload(course_id=course.id, coach_id=COACH_ID))
     assert Enrollment.objects.count() == 0
     assert InboxEntry.objects.using("courses").count() == 0
