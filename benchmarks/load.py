@@ -27,34 +27,52 @@ def _build(host: str, spec: dict) -> bytes:
     return head.encode() + b"\r\n" + body
 
 
+async def _read_headers(reader: asyncio.StreamReader) -> tuple[int, bool, bool]:
+    """The headers of one response: (content length, chunked, keep-alive)."""
+    length, chunked, keep_alive = 0, False, True
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b"\n", b""):
+            return length, chunked, keep_alive
+        name, _, value = line.decode("latin-1").partition(":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == "content-length":
+            length = int(value)
+        chunked = chunked or (name == "transfer-encoding" and "chunked" in value)
+        keep_alive = keep_alive and not (name == "connection" and "close" in value)
+
+
+async def _skip_chunks(reader: asyncio.StreamReader) -> None:
+    while True:
+        size = int((await reader.readline()).strip(), 16)
+        await reader.readexactly(size + 2)
+        if size == 0:
+            return
+
+
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     """Read one response; return its status and whether the server keeps the connection open."""
     status_line = await reader.readline()
     if not status_line:
         raise ConnectionError("connection closed")
     status = int(status_line.split()[1])
-    length, chunked, keep_alive = 0, False, True
-    while True:
-        line = await reader.readline()
-        if line in (b"\r\n", b"\n", b""):
-            break
-        name, _, value = line.decode("latin-1").partition(":")
-        name = name.strip().lower()
-        if name == "content-length":
-            length = int(value.strip())
-        elif name == "transfer-encoding" and "chunked" in value.lower():
-            chunked = True
-        elif name == "connection" and "close" in value.lower():
-            keep_alive = False
+    length, chunked, keep_alive = await _read_headers(reader)
     if chunked:
-        while True:
-            size = int((await reader.readline()).strip(), 16)
-            await reader.readexactly(size + 2)
-            if size == 0:
-                break
+        await _skip_chunks(reader)
     elif length:
         await reader.readexactly(length)
     return status, keep_alive
+
+
+async def _wait_turn(started: float, deadline: float, rate: float | None, schedule) -> float | None:
+    """When this request is due (paced at ``rate`` per second, or now); None once the run is over."""
+    due = started + next(schedule) / rate if rate else time.perf_counter()
+    if due >= deadline:
+        return None
+    delay = due - time.perf_counter()
+    if delay > 0:
+        await asyncio.sleep(delay)
+    return due
 
 
 async def run(spec: dict) -> dict:
@@ -72,18 +90,7 @@ async def run(spec: dict) -> dict:
     async def worker() -> None:
         nonlocal errors
         reader = writer = None
-        while True:
-            if rate:
-                due = started + next(schedule) / rate
-                if due >= deadline:
-                    break
-                delay = due - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            else:
-                due = time.perf_counter()
-                if due >= deadline:
-                    break
+        while (due := await _wait_turn(started, deadline, rate, schedule)) is not None:
             try:
                 if writer is None:
                     reader, writer = await asyncio.open_connection(host, port)

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any
 
 
 class DomainError(Exception):
     """Something the caller asked cannot be done. The bare kind is a bad request."""
 
-    code: ClassVar[str] = "invalid"
-    message: ClassVar[str] = "The request cannot be processed."
+    # Class defaults, overridden per instance by the constructor's arguments.
+    code: str = "invalid"
+    message: str = "The request cannot be processed."
 
     def __init__(
         self,
@@ -32,7 +33,7 @@ class DomainError(Exception):
         retry_after: int | None = None,
     ):
         self.message = message or type(self).message
-        self.code = code or type(self).code  # type: ignore[misc]
+        self.code = code or type(self).code
         self.field_errors = field_errors or {}
         self.details = details
         # Seconds after which the same request may succeed (a lock, an outage), if that is known.

@@ -330,7 +330,7 @@ def test_iso_z_is_utc_with_a_z():
     assert iso_z(parse_moment("2026-12-01T10:30:00+01:00")) == "2026-12-01T09:30:00Z"
     assert iso_z(None) is None
     with pytest.raises(ValueError, match="naive"):
-        iso_z(datetime(2026, 1, 1))
+        iso_z(datetime(2026, 1, 1, tzinfo=UTC).replace(tzinfo=None))
 
 
 # --- Providers: HTTP with a timeout, idempotency keys --------------------------------------------

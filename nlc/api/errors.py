@@ -121,10 +121,12 @@ def exception_handler(exc, context):
         return None
 
     headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
-    if getattr(exc, "wait", None) is not None:
-        headers["Retry-After"] = str(math.ceil(exc.wait))
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    wait = getattr(exc, "wait", None)
+    if wait is not None:
+        headers["Retry-After"] = str(math.ceil(wait))
     headers.update(getattr(exc, "headers", None) or {})
     set_rollback()
     return Response(_body_for(exc), status=exc.status_code, headers=headers)
@@ -136,7 +138,8 @@ def _body_for(exc: exceptions.APIException) -> dict[str, Any]:
         message = general[0] if general else "The request is invalid: see fieldErrors."
         return error_body(exc.status_code, "invalid", message, field_errors)
     if isinstance(exc, exceptions.Throttled):
-        wait = math.ceil(exc.wait) if exc.wait is not None else None
+        waited = getattr(exc, "wait", None)
+        wait = math.ceil(waited) if waited is not None else None
         message = f"Too many requests: try again in {wait} seconds." if wait else "Too many requests."
         return error_body(exc.status_code, "throttled", message, details={"retryAfter": wait} if wait else None)
     codes = exc.get_codes()

@@ -29,7 +29,8 @@ class ScopedThrottle(SimpleRateThrottle):
         rates = api_settings.DEFAULT_THROTTLE_RATES
         if self.scope not in rates:
             raise ImproperlyConfigured(f"No throttle rate for the scope {self.scope!r}")
-        return rates[self.scope] or None
+        rate = rates[self.scope]
+        return str(rate) if rate else None
 
     def key_for(self, ident: str | None) -> str | None:
         if ident is None:

@@ -52,7 +52,7 @@ class BaseView(GenericAPIView):
     serializer, and the list routine."""
 
     pagination_class = PagePagination
-    metadata_class = SafeMetadata
+    metadata_class = SafeMetadata  # type: ignore[assignment]
 
     def list_response(
         self,

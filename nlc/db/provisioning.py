@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -22,9 +23,17 @@ class SchemaSpec:
     password: str | None = None
 
 
+def _scalar(cursor: psycopg.Cursor) -> Any:
+    row = cursor.fetchone()
+    if row is None:
+        raise LookupError("the query returned no row")
+    return row[0]
+
+
 def admin_connect(conninfo: str, *, dbname: str | None = None) -> psycopg.Connection:
-    kwargs = {"dbname": dbname} if dbname else {}
-    return psycopg.connect(conninfo, autocommit=True, connect_timeout=5, **kwargs)
+    if dbname:
+        return psycopg.connect(conninfo, autocommit=True, connect_timeout=5, dbname=dbname)
+    return psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
 
 
 def provision(connection: psycopg.Connection, specs: Iterable[SchemaSpec]) -> list[str]:
@@ -33,7 +42,7 @@ def provision(connection: psycopg.Connection, specs: Iterable[SchemaSpec]) -> li
     with connection.cursor() as cursor:
         # Nothing of ours lives in public: take it from PUBLIC so a role sees only its own schema.
         cursor.execute("SELECT has_schema_privilege('public', 'public', 'USAGE')")
-        if cursor.fetchone()[0]:
+        if _scalar(cursor):
             cursor.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
             done.append("revoked PUBLIC's access to schema public")
         for spec in specs:
@@ -58,7 +67,7 @@ def _provision_one(cursor: psycopg.Cursor, spec: SchemaSpec) -> list[str]:
         "SELECT has_schema_privilege(%s, %s, 'USAGE') AND has_schema_privilege(%s, %s, 'CREATE')",
         [spec.role, spec.schema, spec.role, spec.schema],
     )
-    if not cursor.fetchone()[0]:
+    if not _scalar(cursor):
         cursor.execute(sql.SQL("GRANT USAGE, CREATE ON SCHEMA {} TO {}").format(schema, role))
         cursor.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT ALL ON TABLES TO {}").format(schema, role))
         cursor.execute(
@@ -74,7 +83,7 @@ def _provision_one(cursor: psycopg.Cursor, spec: SchemaSpec) -> list[str]:
         """,
         [spec.schema, spec.role],
     )
-    missing = cursor.fetchone()[0]
+    missing = _scalar(cursor)
     if missing:
         cursor.execute(sql.SQL("GRANT ALL ON ALL TABLES IN SCHEMA {} TO {}").format(schema, role))
         cursor.execute(sql.SQL("GRANT ALL ON ALL SEQUENCES IN SCHEMA {} TO {}").format(schema, role))

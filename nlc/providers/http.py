@@ -20,10 +20,10 @@ class _TimeoutAdapter(HTTPAdapter):
         self.timeout = timeout
         super().__init__(**kwargs)
 
-    def send(self, request, **kwargs):
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self.timeout
-        return super().send(request, **kwargs)
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        return super().send(
+            request, stream=stream, timeout=timeout or self.timeout, verify=verify, cert=cert, proxies=proxies
+        )
 
 
 def http_session(*, timeout: float, user_agent: str = "NextLevelCoach/1.0") -> requests.Session:

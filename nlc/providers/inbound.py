@@ -43,7 +43,7 @@ class ProviderEventRecord(models.Model):
 
 
 def provider_event_claim(
-    model: type[models.Model],
+    model: type[ProviderEventRecord],
     *,
     provider_event_id: str,
     event_type: str,
@@ -55,12 +55,12 @@ def provider_event_claim(
     Call it inside the transaction of the change: if the change rolls back, so does the claim. Two
     workers racing on the same id: the second waits on the primary key and then gets False.
     """
-    connection_alias = model.objects.db
-    if model.objects.filter(pk=provider_event_id).exists():
+    manager = model._default_manager
+    if manager.filter(pk=provider_event_id).exists():
         return False
     try:
-        with transaction.atomic(using=connection_alias):
-            model.objects.create(
+        with transaction.atomic(using=manager.db):
+            manager.create(
                 pk=provider_event_id,
                 event_type=event_type,
                 provider_created_at=provider_created_at,
@@ -71,6 +71,8 @@ def provider_event_claim(
     return True
 
 
-def provider_event_outcome(model: type[models.Model], *, provider_event_id: str, outcome: str, note: str = "") -> None:
+def provider_event_outcome(
+    model: type[ProviderEventRecord], *, provider_event_id: str, outcome: str, note: str = ""
+) -> None:
     """Say what applying a claimed event came to (applied, or ignored and why)."""
-    model.objects.filter(pk=provider_event_id).update(outcome=outcome, note=note[:500])
+    model._default_manager.filter(pk=provider_event_id).update(outcome=outcome, note=note[:500])
