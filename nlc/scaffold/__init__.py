@@ -205,7 +205,8 @@ def context_names(contexts_py: str) -> tuple[str, ...]:
     for node in ast.parse(contexts_py).body:
         if isinstance(node, ast.AnnAssign | ast.Assign):
             targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
-            if any(isinstance(target, ast.Name) and target.id == "CONTEXT_NAMES" for target in targets):
+            named = any(isinstance(target, ast.Name) and target.id == "CONTEXT_NAMES" for target in targets)
+            if named and node.value is not None:
                 return tuple(ast.literal_eval(node.value))
     raise ScaffoldError("nlc/contexts.py declares no CONTEXT_NAMES")
 
