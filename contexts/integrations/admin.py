@@ -12,12 +12,14 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from contexts.integrations import services
-from contexts.integrations.crypto import SecretUnreadable, secret_decrypt, secret_mask
+from contexts.integrations.crypto import secret_decrypt, secret_mask
+from contexts.integrations.errors import SecretUnreadableError
 from contexts.integrations.models import IntegrationConfig, WebhookEvent
+from nlc.admin import ReadOnlyAdmin
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(admin.ModelAdmin):
+class WebhookEventAdmin(ReadOnlyAdmin):
     """Read-only: webhooks are written by intake and the hand-off; an admin can only replay them."""
 
     list_display = (
@@ -69,17 +71,15 @@ class WebhookEventAdmin(admin.ModelAdmin):
             services.webhook_replay(webhook_event_id=webhook_event_id)
         self.message_user(request, f"Replayed {len(ids)} webhook(s).", messages.SUCCESS)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        # These, not every field: the raw body is shown pretty-printed, the signature token never.
+        return self.readonly_fields
 
 
 def _masked(ciphertext: str) -> str:
     try:
         return secret_mask(secret_decrypt(ciphertext)) or "—"
-    except SecretUnreadable:
+    except SecretUnreadableError:
         return "unreadable with the current INTEGRATIONS_ENCRYPTION_KEY"
 
 

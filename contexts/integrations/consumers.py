@@ -10,4 +10,4 @@ from nlc.events import Event, handles
 
 @handles(WEBHOOK_RECEIVED, versions=(1,))
 def hand_off_received_webhook(event: Event) -> None:
-    services.webhook_hand_off(webhook_event_id=event.payload["webhookEventId"])
+    services.webhook_hand_off(webhook_event_id=event.uuid("webhookEventId"))

@@ -18,12 +18,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
+from contexts.integrations.errors import SecretUnreadableError
+
 HKDF_SALT = b"nlc.integrations"
 HKDF_INFO = b"integration-config-secrets"
-
-
-class SecretUnreadable(RuntimeError):
-    """A stored secret cannot be decrypted with any configured key."""
 
 
 def _fernet_key(material: str) -> bytes:
@@ -65,7 +63,7 @@ def _decrypt(materials: tuple[str, ...], ciphertext: str) -> str:
     try:
         return _multi_fernet(materials).decrypt(ciphertext.encode()).decode()
     except InvalidToken as error:
-        raise SecretUnreadable("a stored secret cannot be decrypted with INTEGRATIONS_ENCRYPTION_KEY") from error
+        raise SecretUnreadableError() from error
 
 
 def secret_reencrypt(ciphertext: str) -> str:
@@ -75,7 +73,7 @@ def secret_reencrypt(ciphertext: str) -> str:
     try:
         return _multi_fernet(_key_materials()).rotate(ciphertext.encode()).decode()
     except InvalidToken as error:
-        raise SecretUnreadable("a stored secret cannot be decrypted with INTEGRATIONS_ENCRYPTION_KEY") from error
+        raise SecretUnreadableError() from error
 
 
 def secret_mask(plaintext: str) -> str:

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import threading
 
+from contexts.integrations.errors import HandOffFailedError
+from contexts.integrations.models import WebhookEvent
 from nlc.events import backends, topology
 from nlc.events.broker import BrokerError, ConfirmingPublisher
 
 _local = threading.local()
-
-
-class HandOffFailed(RuntimeError):
-    """The broker did not take the message; the hand-off is retried later."""
 
 
 def _publisher() -> ConfirmingPublisher:
@@ -30,8 +28,10 @@ def _publisher() -> ConfirmingPublisher:
     return publisher
 
 
-def raw_webhook_publish(event, *, trace_id: str | None = None) -> bool:
-    """Publish ``event``'s raw body to the fanout exchange; False when there is no broker."""
+def raw_webhook_publish(*, event: WebhookEvent, trace_id: str | None = None) -> bool:
+    """Publish ``event``'s raw body to the fanout exchange; False when there is no broker.
+
+    Raises :class:`HandOffFailedError` when the broker does not take it."""
     if backends.backend_name() == "inline":
         return False
     headers = {
@@ -56,5 +56,5 @@ def raw_webhook_publish(event, *, trace_id: str | None = None) -> bool:
         try:
             _publisher().publish_batch(topology.webhooks_exchange(), [message])
         except BrokerError as error:
-            raise HandOffFailed(str(error)) from error
+            raise HandOffFailedError(str(error)) from error
     return True

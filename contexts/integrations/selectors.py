@@ -1,8 +1,9 @@
-"""Reads of the integrations context: stored webhooks (admins only: the views check) and the
-resolved configuration of a provider, cached so that intake does not query it on every request."""
+"""Reads of the integrations context: stored webhooks (admins only) and the resolved configuration
+of a provider, cached so that intake does not query it on every request."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from django.utils import timezone
 from contexts.integrations.crypto import secret_decrypt
 from contexts.integrations.models import IntegrationConfig, WebhookEvent
 from contexts.integrations.providers import SECRET_SETTINGS
+from nlc.api.principal import Principal
 
 CONFIG_CACHE_KEY = "integrations:config:v1:{provider}"
 
@@ -24,7 +26,15 @@ CONFIG_CACHE_KEY = "integrations:config:v1:{provider}"
 # --- Webhook events ----------------------------------------------------------------------------
 
 
-def webhook_event_list(
+def webhook_event_list(*, principal: Principal, filters: Mapping[str, Any]) -> QuerySet[WebhookEvent]:
+    """The stored webhooks an admin asked for (``filters``: those of :func:`webhook_event_filter`);
+    nobody else sees any."""
+    if not principal.is_admin:
+        return WebhookEvent.objects.none()
+    return webhook_event_filter(**filters)
+
+
+def webhook_event_filter(
     *,
     provider: str | None = None,
     status: str | None = None,
@@ -48,7 +58,14 @@ def webhook_event_list(
 
 
 def webhook_event_get(*, webhook_event_id: UUID) -> WebhookEvent | None:
+    """One stored webhook with its body (for admins and operators: the callers check), or None."""
     return WebhookEvent.objects.filter(pk=webhook_event_id).first()
+
+
+def webhook_event_data(*, event: WebhookEvent) -> dict[str, Any]:
+    """The provider's payload, parsed from the stored body."""
+    data: dict[str, Any] = json.loads(event.body)
+    return data
 
 
 # --- Configs -----------------------------------------------------------------------------------

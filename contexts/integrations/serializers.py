@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import json
-
 from rest_framework import serializers
 
-from contexts.integrations.models import Provider, WebhookStatus
+from contexts.integrations.models import Provider, WebhookEvent, WebhookStatus
+from contexts.integrations.selectors import webhook_event_data
+from nlc.api.serializers import CamelCaseSerializer
 
 
-class WebhookAckSerializer(serializers.Serializer):
+class WebhookAckSerializer(CamelCaseSerializer):
     """The answer to a provider: 202 when stored, 200 when it was a duplicate."""
 
-    webhookEventId = serializers.UUIDField(source="webhook_event_id")
+    webhookEventId = serializers.UUIDField()
     status = serializers.ChoiceField(choices=WebhookStatus.choices)
     duplicate = serializers.BooleanField()
 
 
-class WebhookEventFilterSerializer(serializers.Serializer):
+class WebhookEventFilterSerializer(CamelCaseSerializer):
     provider = serializers.ChoiceField(choices=Provider.choices, required=False)
     status = serializers.ChoiceField(choices=WebhookStatus.choices, required=False)
     eventType = serializers.CharField(max_length=200, required=False)
@@ -25,20 +25,20 @@ class WebhookEventFilterSerializer(serializers.Serializer):
     until = serializers.DateTimeField(required=False)
 
 
-class WebhookEventSerializer(serializers.Serializer):
+class WebhookEventSerializer(CamelCaseSerializer):
     id = serializers.UUIDField()
     provider = serializers.ChoiceField(choices=Provider.choices)
-    providerEventId = serializers.CharField(source="provider_event_id")
-    eventType = serializers.CharField(source="event_type")
-    coachId = serializers.UUIDField(source="coach_id", allow_null=True)
+    providerEventId = serializers.CharField()
+    eventType = serializers.CharField()
+    coachId = serializers.UUIDField(allow_null=True)
     status = serializers.ChoiceField(choices=WebhookStatus.choices)
     attempts = serializers.IntegerField()
-    lastError = serializers.CharField(source="last_error")
-    nextAttemptAt = serializers.DateTimeField(source="next_attempt_at", allow_null=True)
-    receivedAt = serializers.DateTimeField(source="received_at")
-    processedAt = serializers.DateTimeField(source="processed_at", allow_null=True)
-    replayCount = serializers.IntegerField(source="replay_count")
-    lastReplayedAt = serializers.DateTimeField(source="last_replayed_at", allow_null=True)
+    lastError = serializers.CharField()
+    nextAttemptAt = serializers.DateTimeField(allow_null=True)
+    receivedAt = serializers.DateTimeField()
+    processedAt = serializers.DateTimeField(allow_null=True)
+    replayCount = serializers.IntegerField()
+    lastReplayedAt = serializers.DateTimeField(allow_null=True)
 
 
 class WebhookEventDetailSerializer(WebhookEventSerializer):
@@ -48,5 +48,5 @@ class WebhookEventDetailSerializer(WebhookEventSerializer):
     body = serializers.CharField(help_text="The body exactly as the provider sent it.")
     data = serializers.SerializerMethodField()
 
-    def get_data(self, event) -> dict:
-        return json.loads(event.body)
+    def get_data(self, event: WebhookEvent) -> dict:
+        return webhook_event_data(event=event)

@@ -10,39 +10,53 @@ marks it failed. Each outcome publishes ``integrations.webhook.processed`` or ``
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NoReturn
+from typing import Any, NoReturn
 from uuid import UUID
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.utils import timezone
 
 from contexts.integrations import events, handoff, metrics
 from contexts.integrations.crypto import secret_encrypt, secret_reencrypt
-from contexts.integrations.errors import ProviderUnavailable, ProviderUnknown, WebhookEventNotFound, WebhookRejected
+from contexts.integrations.errors import (
+    HandOffFailedError,
+    IntegrationConfigInvalidError,
+    ProviderUnavailableError,
+    ProviderUnknownError,
+    WebhookRefusedError,
+    WebhookRejectedError,
+    WebhookTooLargeError,
+)
 from contexts.integrations.models import IntegrationConfig, Provider, WebhookEvent, WebhookStatus
 from contexts.integrations.providers import VERIFIERS, IncomingWebhook
-from contexts.integrations.selectors import CONFIG_CACHE_KEY, integration_config_resolve, webhook_event_list
-from nlc.db.router import alias_for_context
+from contexts.integrations.selectors import (
+    CONFIG_CACHE_KEY,
+    integration_config_resolve,
+    webhook_event_data,
+    webhook_event_filter,
+)
+from nlc.db.transactions import alias_of, atomic, on_commit
+from nlc.errors import NotFoundError
 from nlc.observability.context import trace_id_var
 
-logger = logging.getLogger("contexts.integrations")
+logger = logging.getLogger(__name__)
+
+CONTEXT = "integrations"
+# The Celery task of a retry (tasks.py), enqueued by name: services sit below tasks and import none.
+WEBHOOK_HAND_OFF_RETRY_TASK = "integrations.webhook_hand_off_retry"
 
 
-def _alias() -> str:
-    return alias_for_context("integrations")
-
-
-def _policy() -> dict:
-    return settings.INTEGRATIONS_WEBHOOKS
+def _policy() -> dict[str, Any]:
+    policy: dict[str, Any] = settings.INTEGRATIONS_WEBHOOKS
+    return policy
 
 
 # --- Intake ------------------------------------------------------------------------------------
@@ -55,8 +69,16 @@ class IntakeResult:
     duplicate: bool
 
 
+def webhook_size_check(*, provider: str, declared_bytes: int) -> None:
+    """Refuse (counted and logged, as every refusal) a body declared larger than ``MAX_BODY_BYTES``,
+    before it is read."""
+    limit = _policy()["MAX_BODY_BYTES"]
+    if declared_bytes > limit:
+        webhook_refuse(provider=provider, error=WebhookTooLargeError(limit))
+
+
 def webhook_receive(*, provider: str, body: bytes, headers: Mapping[str, str]) -> IntakeResult:
-    """Verify, store once and publish ``integrations.webhook.received``; or raise WebhookRejected.
+    """Verify, store once and publish ``integrations.webhook.received``; or raise a WebhookRefusedError.
 
     The same provider event id again is a duplicate: acknowledged, neither stored nor published
     again (a unique constraint decides, so two deliveries racing each other store one row).
@@ -64,28 +86,28 @@ def webhook_receive(*, provider: str, body: bytes, headers: Mapping[str, str]) -
     """
     try:
         return _receive(provider=provider, body=body, headers=headers)
-    except WebhookRejected as error:
-        webhook_refused(provider=provider, error=error)
+    except WebhookRefusedError as error:
+        webhook_refuse(provider=provider, error=error)
 
 
-def webhook_refused(*, provider: str, error: WebhookRejected) -> NoReturn:
+def webhook_refuse(*, provider: str, error: WebhookRefusedError) -> NoReturn:
     """Count and log a refused webhook, then raise its error (the 4xx or 503 the sender gets)."""
     label = provider if provider in Provider.values else "unknown"
     metrics.rejected.labels(label, error.reason).inc()
-    logger.warning("webhook refused", extra={"provider": label, "reason": error.reason, "detail": str(error.detail)})
+    logger.warning("webhook refused", extra={"provider": label, "reason": error.reason, "detail": error.message})
     raise error
 
 
 def _receive(*, provider: str, body: bytes, headers: Mapping[str, str]) -> IntakeResult:
     if provider not in VERIFIERS:
-        raise ProviderUnknown(provider, list(VERIFIERS))
+        raise ProviderUnknownError(provider, list(VERIFIERS))
     config = integration_config_resolve(provider=provider)
     if not config.enabled:
-        raise ProviderUnavailable("provider_disabled", f"Webhooks from {provider} are turned off.")
+        raise ProviderUnavailableError("provider_disabled", f"Webhooks from {provider} are turned off.")
     if not config.secrets:
-        raise ProviderUnavailable("provider_not_configured", f"No signing secret is configured for {provider}.")
+        raise ProviderUnavailableError("provider_not_configured", f"No signing secret is configured for {provider}.")
     if not body:
-        raise WebhookRejected("body_missing", "The request has no body.")
+        raise WebhookRejectedError("body_missing", "The request has no body.")
     policy = _policy()
     verified = VERIFIERS[provider](
         IncomingWebhook(
@@ -108,7 +130,7 @@ def _receive(*, provider: str, body: bytes, headers: Mapping[str, str]) -> Intak
         coach_id=verified.coach_id,
         signature_token=verified.signature_token,
     )
-    with transaction.atomic(using=_alias()):
+    with atomic(CONTEXT):
         if not _insert_once(event):
             existing = (
                 WebhookEvent.objects.filter(provider=provider, provider_event_id=verified.provider_event_id)
@@ -116,7 +138,9 @@ def _receive(*, provider: str, body: bytes, headers: Mapping[str, str]) -> Intak
                 .first()
             )
             if existing is None:  # the unique constraint that held is the signature token's
-                raise WebhookRejected("token_reused", "This signature token was used already: a replay is refused.")
+                raise WebhookRejectedError(
+                    "token_reused", "This signature token was used already: a replay is refused."
+                )
             metrics.received.labels(provider, "duplicate").inc()
             logger.info(
                 "webhook duplicate",
@@ -141,7 +165,7 @@ def _insert_once(event: WebhookEvent) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING: False when a row with the same provider event id (or the
     same signature token) exists. A concurrent insert of the same id waits for the first to commit,
     then finds its row, so the race has one winner and no error."""
-    alias = _alias()
+    alias = alias_of(CONTEXT)
     connection = connections[alias]
     fields = WebhookEvent._meta.concrete_fields
     quote = connection.ops.quote_name
@@ -163,7 +187,7 @@ def _insert_once(event: WebhookEvent) -> bool:
 # --- Hand-off ----------------------------------------------------------------------------------
 
 
-def retry_delay(attempts: int) -> timedelta:
+def webhook_retry_delay(*, attempts: int) -> timedelta:
     """The wait before attempt ``attempts + 1``: the base, doubling after each failure."""
     return timedelta(seconds=_policy()["RETRY_BASE_SECONDS"] * 2 ** (attempts - 1))
 
@@ -175,7 +199,7 @@ def webhook_hand_off(*, webhook_event_id: UUID | str) -> WebhookEvent | None:
     late or doubled retry task does no harm. The row is locked for the attempt: two workers never
     hand off the same webhook at once.
     """
-    with transaction.atomic(using=_alias()):
+    with atomic(CONTEXT):
         event = WebhookEvent.objects.select_for_update().filter(pk=webhook_event_id).first()
         if event is None:
             logger.warning("hand-off of an unknown webhook event", extra={"id": str(webhook_event_id)})
@@ -185,9 +209,9 @@ def webhook_hand_off(*, webhook_event_id: UUID | str) -> WebhookEvent | None:
             return event
         event.attempts += 1
         try:
-            handoff.raw_webhook_publish(event, trace_id=trace_id_var.get())
-        except handoff.HandOffFailed as error:
-            _hand_off_failed(event, reason=str(error) or type(error).__name__, now=now)
+            handoff.raw_webhook_publish(event=event, trace_id=trace_id_var.get())
+        except HandOffFailedError as error:
+            _hand_off_failed(event, reason=error.message, now=now)
         else:
             _hand_off_succeeded(event, now=now)
     return event
@@ -202,11 +226,12 @@ def _hand_off_succeeded(event: WebhookEvent, *, now: datetime) -> None:
 
 def _hand_off_failed(event: WebhookEvent, *, reason: str, now: datetime) -> None:
     last_attempt = event.attempts >= _policy()["MAX_ATTEMPTS"]
+    delay = webhook_retry_delay(attempts=event.attempts)
     event.last_error = reason[:2000]
     if last_attempt:
         event.status, event.next_attempt_at = WebhookStatus.FAILED, None
     else:
-        event.next_attempt_at = now + retry_delay(event.attempts)
+        event.next_attempt_at = now + delay
     event.save(update_fields=["status", "next_attempt_at", "last_error", "attempts"])
     events.webhook_failed_publish(event=event, reason=reason, failed_at=now)
     metrics.handed_off.labels(event.provider, "failed" if last_attempt else "retrying").inc()
@@ -215,18 +240,18 @@ def _hand_off_failed(event: WebhookEvent, *, reason: str, now: datetime) -> None
         extra={"id": str(event.id), "attempts": event.attempts, "error": reason, "will_retry": not last_attempt},
     )
     if not last_attempt:
-        delay = (event.next_attempt_at - now).total_seconds()
-        transaction.on_commit(lambda: _retry_schedule(event.id, delay), using=_alias(), robust=True)
+        # robust: a failed enqueue is logged, not raised; webhook_retry_due finds the row anyway.
+        transaction.on_commit(
+            lambda: _retry_schedule(event.id, delay.total_seconds()), using=alias_of(CONTEXT), robust=True
+        )
 
 
 def _retry_schedule(webhook_event_id: UUID, delay: float) -> None:
-    # If this enqueue is lost, webhooks_retry_due (Celery beat, or `manage.py webhooks retry-due`) finds the row.
-    from contexts.integrations.tasks import webhook_hand_off_retry
-
-    webhook_hand_off_retry.apply_async(args=[str(webhook_event_id)], countdown=delay)
+    # If this enqueue is lost, webhook_retry_due (Celery beat, or `manage.py webhooks retry-due`) finds the row.
+    current_app.send_task(WEBHOOK_HAND_OFF_RETRY_TASK, args=[str(webhook_event_id)], countdown=delay)
 
 
-def webhooks_retry_due(*, limit: int = 500) -> int:
+def webhook_retry_due(*, limit: int = 500) -> int:
     """Hand off every webhook whose retry is due (the safety net for lost retry tasks); return how many."""
     due = list(
         WebhookEvent.objects.filter(status=WebhookStatus.RECEIVED, next_attempt_at__lte=timezone.now())
@@ -250,22 +275,22 @@ def webhook_replay(*, webhook_event_id: UUID | str) -> WebhookEvent:
     providerEventId, whether the provider's event still has effects to apply. The hand-off starts
     over: status received, attempts from zero, and the raw body goes to the fanout exchange again.
     """
-    with transaction.atomic(using=_alias()):
+    with atomic(CONTEXT):
         event = WebhookEvent.objects.select_for_update().filter(pk=webhook_event_id).first()
         if event is None:
-            raise WebhookEventNotFound()
+            raise NotFoundError.of("webhook_event")
         event.status, event.attempts, event.next_attempt_at, event.last_error = WebhookStatus.RECEIVED, 0, None, ""
         event.replay_count += 1
         event.last_replayed_at = timezone.now()
         event.save(
             update_fields=["status", "attempts", "next_attempt_at", "last_error", "replay_count", "last_replayed_at"]
         )
-        events.webhook_received_publish(event=event, data=event_data(event), replay=True)
+        events.webhook_received_publish(event=event, data=webhook_event_data(event=event), replay=True)
     logger.info("webhook replayed", extra={"id": str(event.id), "replays": event.replay_count})
     return event
 
 
-def webhooks_replay(
+def webhook_replay_matching(
     *,
     provider: str | None = None,
     status: str | None = None,
@@ -273,16 +298,11 @@ def webhooks_replay(
     until: datetime | None = None,
 ) -> list[UUID]:
     """Replay every stored webhook that matches, oldest first, each in its own transaction."""
-    matching = webhook_event_list(provider=provider, status=status, since=since, until=until)
+    matching = webhook_event_filter(provider=provider, status=status, since=since, until=until)
     ids = list(matching.order_by("received_at", "id").values_list("id", flat=True))
     for webhook_event_id in ids:
         webhook_replay(webhook_event_id=webhook_event_id)
     return ids
-
-
-def event_data(event: WebhookEvent) -> dict:
-    """The provider's payload, parsed from the stored body."""
-    return json.loads(event.body)
 
 
 # --- Configs -----------------------------------------------------------------------------------
@@ -300,9 +320,9 @@ def integration_config_save(
     ``PREVIOUS_SECRET_HOURS``), so senders can move over without a deploy. Secrets are stored
     encrypted; the cached config is cleared at once."""
     if config.provider not in Provider.values:
-        raise ValidationError({"provider": ["Unknown provider."]})
+        raise IntegrationConfigInvalidError(field_errors={"provider": ["Unknown provider."]})
     if not isinstance(config.settings, dict):
-        raise ValidationError({"settings": ["Settings must be a JSON object."]})
+        raise IntegrationConfigInvalidError(field_errors={"settings": ["Settings must be a JSON object."]})
     new_signing_secret = new_signing_secret.strip()
     if new_signing_secret:
         if config.signing_secret_encrypted:
@@ -313,11 +333,11 @@ def integration_config_save(
         config.signing_secret_encrypted = secret_encrypt(new_signing_secret)
     if clear_previous:
         config.previous_signing_secret_encrypted, config.previous_signing_secret_expires_at = "", None
-    with transaction.atomic(using=_alias()):
-        config.save(using=_alias())
+    with atomic(CONTEXT):
+        config.save()
         # Cleared after the commit too: inside a caller's transaction, a request in between could
         # cache the old row again.
-        transaction.on_commit(lambda: _config_cache_clear(config.provider), using=_alias())
+        on_commit(CONTEXT, lambda: _config_cache_clear(config.provider))
     _config_cache_clear(config.provider)
     logger.info(
         "integration config saved",
@@ -327,8 +347,8 @@ def integration_config_save(
 
 
 def integration_config_delete(*, config: IntegrationConfig) -> None:
-    with transaction.atomic(using=_alias()):
-        config.delete(using=_alias())
+    with atomic(CONTEXT):
+        config.delete()
     _config_cache_clear(config.provider)
 
 
@@ -336,10 +356,11 @@ def _config_cache_clear(provider: str) -> None:
     cache.delete(CONFIG_CACHE_KEY.format(provider=provider))
 
 
-def integration_secrets_reencrypt() -> int:
-    """Re-encrypt every stored secret under the first INTEGRATIONS_ENCRYPTION_KEY; return configs changed."""
+def integration_config_reencrypt() -> int:
+    """Re-encrypt every config's stored secrets under the first INTEGRATIONS_ENCRYPTION_KEY; return
+    how many configs changed."""
     changed = 0
-    with transaction.atomic(using=_alias()):
+    with atomic(CONTEXT):
         for config in IntegrationConfig.objects.select_for_update():
             config.signing_secret_encrypted = secret_reencrypt(config.signing_secret_encrypted)
             config.previous_signing_secret_encrypted = secret_reencrypt(config.previous_signing_secret_encrypted)

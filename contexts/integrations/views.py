@@ -3,17 +3,12 @@ signature) and the admins' view of what was received."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from contexts.integrations import selectors, services
-from contexts.integrations.errors import WebhookEventNotFound, WebhookRejected
 from contexts.integrations.models import Provider
 from contexts.integrations.serializers import (
     WebhookAckSerializer,
@@ -21,19 +16,16 @@ from contexts.integrations.serializers import (
     WebhookEventFilterSerializer,
     WebhookEventSerializer,
 )
-from nlc.api.pagination import PagePagination
-from nlc.api.permissions import IsAdmin
-from nlc.api.serializers import error_responses, validated
+from nlc.api.serializers import error_responses
 from nlc.api.throttles import WebhookThrottle
+from nlc.api.views import AdminView, PublicView, get_or_404
 
 TAG = "integrations"
 
 
-class WebhookIntakeView(APIView):
+class WebhookIntakeView(PublicView):
     """Public: the caller is proven by the provider's signature, not by a token."""
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
     throttle_classes = [WebhookThrottle]
     parser_classes: list = []  # the raw bytes are what is signed: never parsed by DRF
 
@@ -54,16 +46,11 @@ class WebhookIntakeView(APIView):
         responses={200: WebhookAckSerializer, 202: WebhookAckSerializer, **error_responses(400, 404, 413, 429, 503)},
     )
     def post(self, request, provider: str):
-        limit = settings.INTEGRATIONS_WEBHOOKS["MAX_BODY_BYTES"]
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
-        if declared > limit:
-            services.webhook_refused(
-                provider=provider,
-                error=WebhookRejected("body_too_large", f"The body is larger than {limit} bytes.", status=413),
-            )
+        services.webhook_size_check(provider=provider, declared_bytes=declared)  # before the body is read
         result = services.webhook_receive(provider=provider, body=request.body, headers=request.headers)
         # The hot path: the acknowledgement is built by hand (WebhookAckSerializer documents it).
         acknowledgement = {
@@ -74,13 +61,7 @@ class WebhookIntakeView(APIView):
         return Response(acknowledgement, status=status.HTTP_200_OK if result.duplicate else status.HTTP_202_ACCEPTED)
 
 
-class AdminView(GenericAPIView):
-    permission_classes = [IsAdmin]
-
-
 class WebhookEventListView(AdminView):
-    pagination_class = PagePagination
-
     @extend_schema(
         tags=[TAG],
         operation_id="webhook_events_list",
@@ -89,16 +70,12 @@ class WebhookEventListView(AdminView):
         responses={200: WebhookEventSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = validated(WebhookEventFilterSerializer, request.query_params)
-        events = selectors.webhook_event_list(
-            provider=filters.get("provider"),
-            status=filters.get("status"),
-            event_type=filters.get("eventType"),
-            since=filters.get("since"),
-            until=filters.get("until"),
+        return self.list_response(
+            request,
+            selector=selectors.webhook_event_list,
+            serializer=WebhookEventSerializer,
+            filters=WebhookEventFilterSerializer,
         )
-        page = self.paginate_queryset(events)
-        return self.get_paginated_response(WebhookEventSerializer(page, many=True).data)
 
 
 class WebhookEventDetailView(AdminView):
@@ -109,9 +86,7 @@ class WebhookEventDetailView(AdminView):
         responses={200: WebhookEventDetailSerializer, **error_responses(401, 403, 404)},
     )
     def get(self, request, webhook_event_id):
-        event = selectors.webhook_event_get(webhook_event_id=webhook_event_id)
-        if event is None:
-            raise WebhookEventNotFound()
+        event = get_or_404(selectors.webhook_event_get(webhook_event_id=webhook_event_id), "webhook_event")
         return Response(WebhookEventDetailSerializer(event).data)
 
 
@@ -129,5 +104,6 @@ class WebhookEventReplayView(AdminView):
         responses={202: WebhookEventDetailSerializer, **error_responses(401, 403, 404)},
     )
     def post(self, request, webhook_event_id):
-        event = services.webhook_replay(webhook_event_id=webhook_event_id)
+        found = get_or_404(selectors.webhook_event_get(webhook_event_id=webhook_event_id), "webhook_event")
+        event = services.webhook_replay(webhook_event_id=found.id)
         return Response(WebhookEventDetailSerializer(event).data, status=status.HTTP_202_ACCEPTED)

@@ -1,8 +1,9 @@
 """What every webhook verifier shares: its input, its output, and the checks all providers make.
 
 A verifier takes the raw body and headers of a request plus the provider's active secrets and
-either returns a :class:`VerifiedWebhook` or raises :class:`~contexts.integrations.errors.WebhookRejected`
-with a reason. It never touches the database: intake stores what it returns.
+either returns a :class:`VerifiedWebhook` or raises
+:class:`~contexts.integrations.errors.WebhookRejectedError` with a reason. It never touches the
+database: intake stores what it returns.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from contexts.integrations.errors import WebhookRejected
+from contexts.integrations.errors import WebhookRejectedError
 
 # Headers kept with every stored webhook besides the provider's own signature header.
 COMMON_HEADERS = ("Content-Type", "User-Agent", "traceparent")
@@ -36,7 +37,16 @@ class IncomingWebhook:
         try:
             return self.body.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise WebhookRejected("body_invalid", "The body is not UTF-8 text.") from error
+            raise WebhookRejectedError("body_invalid", "The body is not UTF-8 text.") from error
+
+
+@dataclass(frozen=True)
+class SignedHeader:
+    """A ``t=<unix>,<scheme>=<hex>,...`` signature header: as sent, its timestamp, its signatures."""
+
+    value: str
+    timestamp: int
+    signatures: list[str]
 
 
 @dataclass(frozen=True)
@@ -53,18 +63,18 @@ def json_object(incoming: IncomingWebhook) -> dict[str, Any]:
     try:
         data = json.loads(incoming.text())
     except ValueError as error:
-        raise WebhookRejected("body_invalid", "The body is not valid JSON.") from error
+        raise WebhookRejectedError("body_invalid", "The body is not valid JSON.") from error
     if not isinstance(data, dict):
-        raise WebhookRejected("body_invalid", "The body must be a JSON object.")
+        raise WebhookRejectedError("body_invalid", "The body must be a JSON object.")
     return data
 
 
 def text_field(data: Mapping[str, Any], name: str, *, where: str, max_length: int) -> str:
     value = data.get(name)
     if not isinstance(value, str) or not value.strip():
-        raise WebhookRejected("payload_invalid", f"The payload has no {where}.")
+        raise WebhookRejectedError("payload_invalid", f"The payload has no {where}.")
     if len(value) > max_length:
-        raise WebhookRejected("payload_invalid", f"The payload's {where} is longer than {max_length} characters.")
+        raise WebhookRejectedError("payload_invalid", f"The payload's {where} is longer than {max_length} characters.")
     return value
 
 
@@ -72,16 +82,25 @@ def freshness_check(incoming: IncomingWebhook, timestamp: int) -> None:
     """Refuse a signed timestamp older than the tolerance or too far in the future."""
     age = incoming.now - timestamp
     if age > incoming.tolerance:
-        raise WebhookRejected(
+        raise WebhookRejectedError(
             "timestamp_stale",
             f"The signature's timestamp is {int(age)} s old; at most {incoming.tolerance} s are accepted.",
         )
     if -age > incoming.future_tolerance:
-        raise WebhookRejected(
+        raise WebhookRejectedError(
             "timestamp_future",
             f"The signature's timestamp is {int(-age)} s in the future; "
             f"at most {incoming.future_tolerance} s are accepted.",
         )
+
+
+def hmac_check(incoming: IncomingWebhook, *, signed: bytes, given: list[str], timestamp: int, mismatch: str) -> None:
+    """Refuse unless one ``given`` hex signature is the HMAC-SHA256 of ``signed`` under an active
+    secret (``signature_invalid``, saying ``mismatch``), then unless ``timestamp`` is in the window."""
+    expected = [hmac_sha256_hex(secret, signed) for secret in incoming.secrets]
+    if not any_signature_matches(expected, given):
+        raise WebhookRejectedError("signature_invalid", mismatch)
+    freshness_check(incoming, timestamp)
 
 
 def hmac_sha256_hex(secret: str, message: bytes) -> str:
@@ -98,6 +117,20 @@ def any_signature_matches(expected: list[str], given: list[str]) -> bool:
     return matched
 
 
+def signed_header(incoming: IncomingWebhook, *, header: str, scheme: str) -> SignedHeader:
+    """The ``header`` that Stripe and Calendly sign with, parsed; refused when it is missing
+    (``signature_missing``), or has no timestamp or no ``scheme`` signature (``signature_malformed``)."""
+    value = incoming.headers.get(header)
+    if not value:
+        raise WebhookRejectedError("signature_missing", f"The {header} header is missing.")
+    items = signature_items(value)
+    timestamp = signed_timestamp(items, header=header)
+    signatures = [signature for key, signature in items if key == scheme]
+    if not signatures:
+        raise WebhookRejectedError("signature_malformed", f"The {header} header has no {scheme} signature.")
+    return SignedHeader(value=value, timestamp=timestamp, signatures=signatures)
+
+
 def signature_items(header: str) -> list[tuple[str, str]]:
     """``t=1,v1=abc,v1=def`` -> ``[("t", "1"), ("v1", "abc"), ("v1", "def")]``."""
     items = []
@@ -111,11 +144,12 @@ def signature_items(header: str) -> list[tuple[str, str]]:
 def signed_timestamp(items: list[tuple[str, str]], *, header: str) -> int:
     values = [value for key, value in items if key == "t"]
     if not values:
-        raise WebhookRejected("signature_malformed", f"The {header} header has no timestamp (t=...).")
+        raise WebhookRejectedError("signature_malformed", f"The {header} header has no timestamp (t=...).")
     try:
         return int(values[0])
     except ValueError as error:
-        raise WebhookRejected("signature_malformed", f"The {header} header's timestamp is not a number.") from error
+        message = f"The {header} header's timestamp is not a number."
+        raise WebhookRejectedError("signature_malformed", message) from error
 
 
 def coach_id_from(value: Any) -> UUID | None:

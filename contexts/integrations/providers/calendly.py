@@ -9,52 +9,35 @@ from __future__ import annotations
 
 import hashlib
 
-from contexts.integrations.errors import WebhookRejected
-from contexts.integrations.providers.base import (
-    IncomingWebhook,
-    VerifiedWebhook,
-    any_signature_matches,
-    coach_id_from,
-    freshness_check,
-    hmac_sha256_hex,
-    json_object,
-    kept_headers,
-    signature_items,
-    signed_timestamp,
-    text_field,
-)
+from contexts.integrations.errors import WebhookRejectedError
+from contexts.integrations.providers import base
 
 HEADER = "Calendly-Webhook-Signature"
 SCHEME = "v1"
 
 
-def verify(incoming: IncomingWebhook) -> VerifiedWebhook:
-    header = incoming.headers.get(HEADER)
-    if not header:
-        raise WebhookRejected("signature_missing", f"The {HEADER} header is missing.")
-    items = signature_items(header)
-    timestamp = signed_timestamp(items, header=HEADER)
-    signatures = [value for key, value in items if key == SCHEME]
-    if not signatures:
-        raise WebhookRejected("signature_malformed", f"The {HEADER} header has no {SCHEME} signature.")
-    signed = f"{timestamp}.".encode() + incoming.body
-    expected = [hmac_sha256_hex(key, signed) for key in incoming.secrets]
-    if not any_signature_matches(expected, signatures):
-        raise WebhookRejected("signature_invalid", f"The {HEADER} signature does not match the body.")
-    freshness_check(incoming, timestamp)
+def verify(incoming: base.IncomingWebhook) -> base.VerifiedWebhook:
+    signed = base.signed_header(incoming, header=HEADER, scheme=SCHEME)
+    base.hmac_check(
+        incoming,
+        signed=f"{signed.timestamp}.".encode() + incoming.body,
+        given=signed.signatures,
+        timestamp=signed.timestamp,
+        mismatch=f"The {HEADER} signature does not match the body.",
+    )
 
-    data = json_object(incoming)
-    event_type = text_field(data, "event", where="event name (event)", max_length=200)
+    data = base.json_object(incoming)
+    event_type = base.text_field(data, "event", where="event name (event)", max_length=200)
     payload = data.get("payload")
     if not isinstance(payload, dict):
-        raise WebhookRejected("payload_invalid", "The payload has no payload object.")
+        raise WebhookRejectedError("payload_invalid", "The payload has no payload object.")
     subject = payload.get("uri") if isinstance(payload.get("uri"), str) else ""
     subject = subject or hashlib.sha256(incoming.body).hexdigest()
     owners = incoming.settings.get("coachIdByOwner") or {}
-    return VerifiedWebhook(
+    return base.VerifiedWebhook(
         provider_event_id=f"{event_type}:{subject}"[:500],
         event_type=event_type,
         data=data,
-        coach_id=coach_id_from(owners.get(data.get("created_by")) if isinstance(owners, dict) else None),
-        headers=kept_headers(incoming, HEADER),
+        coach_id=base.coach_id_from(owners.get(data.get("created_by")) if isinstance(owners, dict) else None),
+        headers=base.kept_headers(incoming, HEADER),
     )

@@ -8,45 +8,32 @@ ones too far in the future.
 
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
 import stripe
 
-from contexts.integrations.errors import WebhookRejected
-from contexts.integrations.providers.base import (
-    IncomingWebhook,
-    VerifiedWebhook,
-    coach_id_from,
-    freshness_check,
-    json_object,
-    kept_headers,
-    signature_items,
-    signed_timestamp,
-    text_field,
-)
+from contexts.integrations.errors import WebhookRejectedError
+from contexts.integrations.providers import base
 
 HEADER = "Stripe-Signature"
 SCHEME = "v1"
 
 
-def verify(incoming: IncomingWebhook) -> VerifiedWebhook:
-    header = incoming.headers.get(HEADER)
-    if not header:
-        raise WebhookRejected("signature_missing", f"The {HEADER} header is missing.")
-    items = signature_items(header)
-    timestamp = signed_timestamp(items, header=HEADER)
-    if not any(key == SCHEME for key, _ in items):
-        raise WebhookRejected("signature_malformed", f"The {HEADER} header has no {SCHEME} signature.")
+def verify(incoming: base.IncomingWebhook) -> base.VerifiedWebhook:
+    signed = base.signed_header(incoming, header=HEADER, scheme=SCHEME)
     payload = incoming.text()
-    if not any(_matches(payload, header, secret) for secret in incoming.secrets):
-        raise WebhookRejected("signature_invalid", f"The {HEADER} signature does not match the body.")
-    freshness_check(incoming, timestamp)
+    if not any(_matches(payload, signed.value, secret) for secret in incoming.secrets):
+        raise WebhookRejectedError("signature_invalid", f"The {HEADER} signature does not match the body.")
+    base.freshness_check(incoming, signed.timestamp)
 
-    data = json_object(incoming)
-    return VerifiedWebhook(
-        provider_event_id=text_field(data, "id", where="event id (id)", max_length=500),
-        event_type=text_field(data, "type", where="event type (type)", max_length=200),
+    data = base.json_object(incoming)
+    return base.VerifiedWebhook(
+        provider_event_id=base.text_field(data, "id", where="event id (id)", max_length=500),
+        event_type=base.text_field(data, "type", where="event type (type)", max_length=200),
         data=data,
         coach_id=_coach_id(data),
-        headers=kept_headers(incoming, HEADER),
+        headers=base.kept_headers(incoming, HEADER),
     )
 
 
@@ -59,14 +46,14 @@ def _matches(payload: str, header: str, secret: str) -> bool:
     return True
 
 
-def _coach_id(data: dict):
+def _coach_id(data: dict[str, Any]) -> UUID | None:
     """The coach named in the object's metadata (billing sets it on what it creates in Stripe)."""
     obj = (data.get("data") or {}).get("object") if isinstance(data.get("data"), dict) else None
     if not isinstance(obj, dict):
         return None
     candidates = [obj.get("metadata")]
     for path in (("subscription_details",), ("parent", "subscription_details")):
-        node = obj
+        node: Any = obj
         for key in path:
             node = node.get(key) if isinstance(node, dict) else None
         if isinstance(node, dict):
@@ -74,7 +61,7 @@ def _coach_id(data: dict):
     for metadata in candidates:
         if isinstance(metadata, dict):
             for key in ("coach_id", "coachId"):
-                coach_id = coach_id_from(metadata.get(key))
+                coach_id = base.coach_id_from(metadata.get(key))
                 if coach_id:
                     return coach_id
     return None

@@ -4,7 +4,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from jsonschema import Draft202012Validator
-from rest_framework.test import APIClient
 
 from contexts.integrations import handoff
 from contexts.integrations.tests.signing import CALENDLY_KEY, MAILGUN_KEY, STRIPE_SECRET
@@ -70,16 +69,6 @@ def fanout_queue():
     probe.received = []
     yield probe
     connection.release()
-
-
-@pytest.fixture
-def admin_client(principal_client):
-    return principal_client(role="admin")
-
-
-@pytest.fixture
-def anonymous_client():
-    return APIClient()
 
 
 def contract(name: str) -> Draft202012Validator:

@@ -13,7 +13,8 @@ from django.db import connections
 from django.utils import timezone
 
 from contexts.integrations import services
-from contexts.integrations.crypto import SecretUnreadable, secret_decrypt, secret_encrypt
+from contexts.integrations.crypto import secret_decrypt, secret_encrypt
+from contexts.integrations.errors import SecretUnreadableError
 from contexts.integrations.models import IntegrationConfig
 from contexts.integrations.selectors import integration_config_resolve
 from contexts.integrations.tests.factories import IntegrationConfigFactory
@@ -63,13 +64,13 @@ def test_another_key_cannot_read_it_and_a_rotated_key_reencrypts(settings):
         "a-brand-new-key-with-plenty-of-entropy-0001",
         f"derived-from-secret-key:{django_settings.SECRET_KEY}",
     ]
-    assert services.integration_secrets_reencrypt() == 1
+    assert services.integration_config_reencrypt() == 1
     # then the new key alone reads it
     new_token, _ = raw_columns("mailgun")
     assert new_token != old_token
     settings.INTEGRATIONS_ENCRYPTION_KEY = ["a-brand-new-key-with-plenty-of-entropy-0001"]
     assert secret_decrypt(new_token) == SECRET
-    with pytest.raises(SecretUnreadable):
+    with pytest.raises(SecretUnreadableError):
         secret_decrypt(old_token)
 
 

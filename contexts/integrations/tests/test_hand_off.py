@@ -8,7 +8,7 @@ import time_machine
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from contexts.integrations import services, tasks
+from contexts.integrations import selectors, services, tasks
 from contexts.integrations.models import WebhookEvent
 from contexts.integrations.tests.factories import WebhookEventFactory
 from nlc.events.testing import published_events
@@ -16,8 +16,8 @@ from nlc.events.testing import published_events
 pytestmark = pytest.mark.django_db(databases=["integrations"])
 
 
-def _iso(moment) -> str:
-    """A time as publish() writes it."""
+def as_published(moment) -> str:
+    """A time as publish() writes it (DjangoJSONEncoder: milliseconds)."""
     return DjangoJSONEncoder().default(moment)
 
 
@@ -62,8 +62,8 @@ def test_a_handed_off_webhook_is_on_the_fanout_exchange_and_processed(fanout_que
         "providerEventId": event.provider_event_id,
         "eventType": "checkout.session.completed",
         "attempts": 1,
-        "receivedAt": _iso(event.received_at),
-        "processedAt": _iso(moment),
+        "receivedAt": as_published(event.received_at),
+        "processedAt": as_published(moment),
     }
     assert list(contracts("webhook.processed").iter_errors(processed["payload"])) == []
 
@@ -89,11 +89,11 @@ def test_a_failing_hand_off_is_retried_with_backoff_then_fails_for_good(
     assert "Connection refused" in event.last_error
     failures = published_events(context="integrations", event_type="integrations.webhook.failed")
     assert [(f["payload"]["attempts"], f["payload"]["willRetry"], f["payload"]["nextAttemptAt"]) for f in failures] == [
-        (1, True, _iso(moments[1])),
-        (2, True, _iso(moments[2])),
+        (1, True, as_published(moments[1])),
+        (2, True, as_published(moments[2])),
         (3, False, None),
     ]
-    assert [f["payload"]["failedAt"] for f in failures] == [_iso(moment) for moment in moments]
+    assert [f["payload"]["failedAt"] for f in failures] == [as_published(moment) for moment in moments]
     for failure in failures:
         assert failure["payload"]["reason"] == event.last_error
         assert list(contracts("webhook.failed").iter_errors(failure["payload"])) == []
@@ -142,9 +142,20 @@ def test_a_retry_before_it_is_due_or_after_the_outcome_changes_nothing(fanout_qu
 
 def test_the_retry_is_enqueued_with_its_backoff_as_countdown(monkeypatch):
     calls = []
-    monkeypatch.setattr(tasks.webhook_hand_off_retry, "apply_async", lambda **kwargs: calls.append(kwargs))
+
+    class Celery:
+        def send_task(self, name, **options):
+            calls.append((name, options))
+
+    monkeypatch.setattr(services, "current_app", Celery())
     services._retry_schedule("4b1ae303-0000-4000-8000-000000000001", 60.0)
-    assert calls == [{"args": ["4b1ae303-0000-4000-8000-000000000001"], "countdown": 60.0}]
+    assert calls == [
+        (
+            "integrations.webhook_hand_off_retry",
+            {"args": ["4b1ae303-0000-4000-8000-000000000001"], "countdown": 60.0},
+        )
+    ]
+    assert tasks.webhook_hand_off_retry.name == services.WEBHOOK_HAND_OFF_RETRY_TASK
 
 
 def test_overdue_retries_are_found_by_the_safety_net(fanout_queue):
@@ -153,7 +164,7 @@ def test_overdue_retries_are_found_by_the_safety_net(fanout_queue):
     overdue = WebhookEventFactory(attempts=1, next_attempt_at=now - timedelta(minutes=5))
     later = WebhookEventFactory(attempts=1, next_attempt_at=now + timedelta(minutes=5))
     # when the periodic task runs
-    handed_off = tasks.webhooks_retry_due()
+    handed_off = tasks.webhook_retry_due()
     # then only the overdue one was handed off
     assert handed_off == 1
     overdue.refresh_from_db()
@@ -190,5 +201,5 @@ def test_a_replay_hands_the_same_webhook_on_again(contracts):
     (replayed,) = published_events(context="integrations", event_type="integrations.webhook.received")
     assert replayed["source"] == "nlc/integrations/replay"
     assert replayed["payload"]["webhookEventId"] == str(event.id)
-    assert replayed["payload"]["data"] == services.event_data(event)
+    assert replayed["payload"]["data"] == selectors.webhook_event_data(event=event)
     assert list(contracts("webhook.received").iter_errors(replayed["payload"])) == []

@@ -21,6 +21,11 @@ pytestmark = pytest.mark.django_db(databases=["integrations"])
 BODY = fixture_bytes("stripe/checkout.session.completed.json")
 
 
+def counted(metric: str, **labels: str) -> float:
+    """The process-wide counter's value now (0 before its first increment): tests compare before and after."""
+    return REGISTRY.get_sample_value(metric, labels) or 0.0
+
+
 def post(client, body=BODY, *, provider="stripe", signature=True, **extra):
     headers = {"HTTP_STRIPE_SIGNATURE": stripe_signature(body)} if signature else {}
     return client.post(f"/integrations/webhooks/{provider}", body, content_type="application/json", **headers, **extra)
@@ -49,6 +54,8 @@ def test_the_received_event_carries_the_verified_payload_per_its_contract(api_cl
 
 def test_a_duplicate_is_acknowledged_and_neither_stored_nor_published_again(api_client):
     # given a webhook that was stored
+    stored_before = counted("nlc_webhooks_received_total", provider="stripe", outcome="stored")
+    duplicates_before = counted("nlc_webhooks_received_total", provider="stripe", outcome="duplicate")
     first = post(api_client)
     # when Stripe sends the same event again (a retry, with a fresh signature)
     second = post(api_client)
@@ -58,10 +65,8 @@ def test_a_duplicate_is_acknowledged_and_neither_stored_nor_published_again(api_
     assert second.status_code == 200
     assert second.json() == {"webhookEventId": str(event.id), "status": "received", "duplicate": True}
     assert len(published_events(context="integrations", event_type="integrations.webhook.received")) == 1
-    duplicates = REGISTRY.get_sample_value(
-        "nlc_webhooks_received_total", {"provider": "stripe", "outcome": "duplicate"}
-    )
-    assert duplicates >= 1
+    assert counted("nlc_webhooks_received_total", provider="stripe", outcome="stored") - stored_before == 1
+    assert counted("nlc_webhooks_received_total", provider="stripe", outcome="duplicate") - duplicates_before == 1
 
 
 @pytest.mark.django_db(databases=["integrations"], transaction=True)
@@ -118,6 +123,7 @@ def test_bad_input_is_a_clear_4xx_and_loses_nothing_already_accepted(api_client,
 
 
 def test_an_unknown_provider_is_a_404_in_the_error_shape(api_client):
+    before = counted("nlc_webhooks_rejected_total", provider="unknown", reason="provider_unknown")
     response = api_client.post("/integrations/webhooks/paypal", b"{}", content_type="application/json")
     assert response.status_code == 404
     assert response.json() == {
@@ -126,22 +132,31 @@ def test_an_unknown_provider_is_a_404_in_the_error_shape(api_client):
         "message": "No webhooks are taken for 'paypal': the providers are stripe, mailgun, calendly.",
         "fieldErrors": {},
     }
-    assert REGISTRY.get_sample_value(
-        "nlc_webhooks_rejected_total", {"provider": "unknown", "reason": "provider_unknown"}
-    )
+    assert counted("nlc_webhooks_rejected_total", provider="unknown", reason="provider_unknown") - before == 1
 
 
 def test_a_body_larger_than_the_limit_is_a_413(api_client, settings):
     settings.INTEGRATIONS_WEBHOOKS = {**settings.INTEGRATIONS_WEBHOOKS, "MAX_BODY_BYTES": 1000}
+    before = counted("nlc_webhooks_rejected_total", provider="stripe", reason="body_too_large")
     response = post(api_client)
-    assert (response.status_code, response.json()["code"]) == (413, "body_too_large")
+    assert response.status_code == 413
+    assert response.json() == {
+        "status": 413,
+        "code": "body_too_large",
+        "message": "The body is larger than 1000 bytes.",
+        "fieldErrors": {},
+    }
+    assert counted("nlc_webhooks_rejected_total", provider="stripe", reason="body_too_large") - before == 1
     assert WebhookEvent.objects.count() == 0
 
 
 def test_a_turned_off_provider_answers_503_so_the_provider_retries_later(api_client):
     IntegrationConfigFactory(provider="stripe", enabled=False)
+    before = counted("nlc_webhooks_rejected_total", provider="stripe", reason="provider_disabled")
     response = post(api_client)
     assert (response.status_code, response.json()["code"]) == (503, "provider_disabled")
+    assert response.json()["message"] == "Webhooks from stripe are turned off."
+    assert counted("nlc_webhooks_rejected_total", provider="stripe", reason="provider_disabled") - before == 1
     assert WebhookEvent.objects.count() == 0
 
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from contexts.integrations.errors import WebhookRejected
+from contexts.integrations.errors import WebhookRejectedError
 from contexts.integrations.providers import VERIFIERS, IncomingWebhook
 from contexts.integrations.tests.signing import fixture_bytes, fixture_json
 
@@ -33,7 +33,7 @@ def _incoming(provider, body, *, secret, now, tolerance, headers=None) -> Incomi
 def _outcome(provider, incoming) -> str:
     try:
         VERIFIERS[provider](incoming)
-    except WebhookRejected as error:
+    except WebhookRejectedError as error:
         return f"reject:{error.reason}"
     return "accept"
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from contexts.integrations import selectors, services
-from contexts.integrations.errors import WebhookEventNotFound
 from contexts.integrations.models import Provider, WebhookStatus
+from nlc.errors import NotFoundError
+from nlc.time import iso_z
 
 
 def _moment(value: str) -> datetime:
@@ -19,7 +19,7 @@ def _moment(value: str) -> datetime:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as error:
         raise CommandError(f"not an ISO-8601 time: {value}") from error
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, timezone.UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # a time without an offset is UTC
 
 
 def _uuid(value: str) -> UUID:
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         getattr(self, f"do_{action.replace('-', '_')}")(**options)
 
     def do_list(self, *, provider=None, status=None, since=None, limit=50, **options):
-        events = selectors.webhook_event_list(provider=provider, status=status, since=since)
+        events = selectors.webhook_event_filter(provider=provider, status=status, since=since)
         total = events.count()
         for event in events[:limit]:
             self.stdout.write(
@@ -79,12 +79,12 @@ class Command(BaseCommand):
             "status": event.status,
             "attempts": event.attempts,
             "lastError": event.last_error,
-            "nextAttemptAt": event.next_attempt_at.isoformat() if event.next_attempt_at else None,
-            "receivedAt": event.received_at.isoformat(),
-            "processedAt": event.processed_at.isoformat() if event.processed_at else None,
+            "nextAttemptAt": iso_z(event.next_attempt_at),
+            "receivedAt": iso_z(event.received_at),
+            "processedAt": iso_z(event.processed_at),
             "replayCount": event.replay_count,
             "headers": event.headers,
-            "data": services.event_data(event),
+            "data": selectors.webhook_event_data(event=event),
         }
         self.stdout.write(json.dumps(fields, indent=2))
 
@@ -94,19 +94,19 @@ class Command(BaseCommand):
                 raise CommandError("give either an id or filters, not both")
             try:
                 services.webhook_replay(webhook_event_id=id)
-            except WebhookEventNotFound as error:
+            except NotFoundError as error:
                 raise CommandError(f"no webhook event {id}") from error
             self.stdout.write(f"replayed {id}")
             return
         if not (provider or status or since):
             raise CommandError("replay needs an id, or at least one of --provider, --status, --since")
-        ids = services.webhooks_replay(provider=provider, status=status, since=since, until=until)
+        ids = services.webhook_replay_matching(provider=provider, status=status, since=since, until=until)
         for webhook_event_id in ids:
             self.stdout.write(f"replayed {webhook_event_id}")
         self.stdout.write(f"{len(ids)} webhook(s) replayed")
 
     def do_retry_due(self, **options):
-        self.stdout.write(f"{services.webhooks_retry_due()} webhook(s) handed off again")
+        self.stdout.write(f"{services.webhook_retry_due()} webhook(s) handed off again")
 
     def do_reencrypt(self, **options):
-        self.stdout.write(f"{services.integration_secrets_reencrypt()} config(s) re-encrypted")
+        self.stdout.write(f"{services.integration_config_reencrypt()} config(s) re-encrypted")
