@@ -14,20 +14,7 @@ from contexts.billing.models import (
     Subscription,
     Transaction,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from nlc.admin import ReadOnlyAdmin
 
 
 @admin.register(Plan)
@@ -97,7 +84,7 @@ class PaymentMethodAdmin(ReadOnlyAdmin):
 
 @admin.register(StripeEvent)
 class StripeEventAdmin(ReadOnlyAdmin):
-    list_display = ("stripe_event_id", "event_type", "outcome", "note", "stripe_created_at", "processed_at")
+    list_display = ("provider_event_id", "event_type", "outcome", "note", "provider_created_at", "processed_at")
     list_filter = ("outcome", "event_type")
-    search_fields = ("=stripe_event_id",)
+    search_fields = ("=provider_event_id",)
     date_hierarchy = "processed_at"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from contexts.billing.stripe_events import MalformedStripeEvent, stripe_event_apply
-from nlc.events import Event, handles
-from nlc.events.dispatch import DeadLetterError
+from contexts.billing.errors import StripeEventMalformedError
+from contexts.billing.stripe_events import stripe_event_apply
+from nlc.errors import ProviderError
+from nlc.events import DeadLetterError, Event, handles
 
 logger = logging.getLogger(__name__)
 
@@ -15,12 +16,17 @@ logger = logging.getLogger(__name__)
 def stripe_webhook_apply(event: Event) -> None:
     """Apply a verified Stripe event (``data`` is Stripe's event body); other providers are not ours.
 
-    A payload that is no Stripe event is dead-lettered at once; a Stripe outage while billing asks
-    Stripe something (a charge's refunds) fails the delivery, which the bus retries.
+    A payload that is no Stripe event, or a question Stripe refuses (a charge's refunds), is
+    dead-lettered at once; a Stripe outage while billing asks fails the delivery, which the bus retries.
     """
-    if event.payload.get("provider") != "stripe":
+    if event.text("provider") != "stripe":
         return
+    webhook = event.optional_text("webhookEventId")
     try:
-        stripe_event_apply(event=event.payload["data"])
-    except MalformedStripeEvent as error:
-        raise DeadLetterError(f"webhook {event.payload.get('webhookEventId')}: {error}") from error
+        stripe_event_apply(event=event.value("data"))
+    except StripeEventMalformedError as error:
+        raise DeadLetterError(f"webhook {webhook}: {error}") from error
+    except ProviderError as error:
+        if error.retryable:
+            raise
+        raise DeadLetterError(f"webhook {webhook}: {error}") from error

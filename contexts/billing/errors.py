@@ -1,60 +1,58 @@
-"""The billing context's domain errors: each has its HTTP status and a stable code (nlc.api.errors)."""
+"""Every error of the billing context: domain words and a stable code, no HTTP (nlc.api.errors maps
+each kind to its status).
+
+Stripe's failures reach callers through :func:`stripe_failure`, the kernel's provider failure with
+billing's messages: ``503 stripe_unavailable`` (worth retrying), ``502 stripe_error`` (Stripe refused,
+with Stripe's own words) and ``503 stripe_not_configured``.
+"""
 
 from __future__ import annotations
 
-from nlc.api.errors import ApiError
+from nlc.errors import ConflictError, DomainError, InvalidInputError, ProviderError, provider_failure
+
+STRIPE_NOT_CONFIGURED_MESSAGE = "Payments are not configured on this server (no Stripe API key)."
 
 
-class StripeUnavailableError(ApiError):
-    """Stripe could not be reached or failed on its side: the request may be tried again."""
-
-    status_code = 503
-    default_code = "stripe_unavailable"
-    default_detail = "Stripe cannot be reached right now; nothing was changed. Try again shortly."
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message, headers={"Retry-After": "30"}, details={"retryable": True})
+def stripe_failure(error: ProviderError) -> DomainError:
+    """The domain error of a failed Stripe call: Stripe's refusal keeps the adapter's message."""
+    if not error.configured:
+        return provider_failure(error, message=STRIPE_NOT_CONFIGURED_MESSAGE)
+    if not error.retryable:
+        return provider_failure(error, message=error.message)
+    return provider_failure(error)
 
 
-class StripeNotConfiguredError(ApiError):
-    status_code = 503
-    default_code = "stripe_not_configured"
-    default_detail = "Payments are not configured on this server (no Stripe API key)."
+class PlanUnknownError(InvalidInputError):
+    code = "invalid"
+    message = "The request is invalid: see fieldErrors."
+
+    def __init__(self) -> None:
+        super().__init__(field_errors={"plan_id": ["There is no such plan."]})
 
 
-class StripeRejectedError(ApiError):
-    """Stripe refused what billing asked: retrying the same request will not help."""
+class PlanInactiveError(InvalidInputError):
+    code = "plan_inactive"
+    message = "This plan is not offered any more."
 
-    status_code = 502
-    default_code = "stripe_error"
-    default_detail = "Stripe refused the request; nothing was changed."
-
-    def __init__(self, message: str | None = None, *, stripe_code: str | None = None):
-        super().__init__(message, details={"retryable": False, "stripeCode": stripe_code})
+    def __init__(self) -> None:
+        super().__init__(field_errors={"plan_id": [self.message]})
 
 
-class PlanInactive(ApiError):
-    status_code = 400
-    default_code = "plan_inactive"
-    default_detail = "This plan is not offered any more."
-
-    def __init__(self):
-        super().__init__(field_errors={"planId": [self.default_detail]})
+class SubscriptionExistsError(ConflictError):
+    code = "subscription_exists"
+    message = "You already have a subscription that is not canceled: change or cancel it instead."
 
 
-class SubscriptionExists(ApiError):
-    status_code = 409
-    default_code = "subscription_exists"
-    default_detail = "You already have a subscription that is not canceled: change or cancel it instead."
+class SubscriptionNotCancelableError(ConflictError):
+    code = "subscription_not_cancelable"
+    message = "Only a subscription that Stripe runs and that has not ended can be canceled."
 
 
-class SubscriptionNotCancelable(ApiError):
-    status_code = 409
-    default_code = "subscription_not_cancelable"
-    default_detail = "Only a subscription that Stripe runs and that has not ended can be canceled."
+class StripeEventMalformedError(ValueError):
+    """The payload is not a Stripe event billing can read: retrying will not change that (the
+    consumer dead-letters it)."""
 
 
-class PaymentLinkInactive(ApiError):
-    status_code = 409
-    default_code = "payment_link_inactive"
-    default_detail = "This payment link is already deactivated."
+class StripeEventIgnoredError(Exception):
+    """Nothing for billing to do with this Stripe event; the message says why (kept on StripeEvent).
+    Not a failure: raised from deep in a handler, it ends the event's handling as "ignored"."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.db import models
 
 from nlc.db.models import TimeStampedModel
+from nlc.providers.inbound import ProviderEventRecord
 
 
 class Interval(models.TextChoices):
@@ -281,25 +282,12 @@ class PaymentMethod(TimeStampedModel):
         return f"{self.brand} •••• {self.last4}"
 
 
-class StripeEventOutcome(models.TextChoices):
-    APPLIED = "applied", "Applied"
-    IGNORED = "ignored", "Ignored (not billing's, or nothing to do)"
+class StripeEvent(ProviderEventRecord):
+    """A Stripe event billing has applied, by Stripe's id (``provider_event_id``): the same event
+    again changes nothing, however it arrives (a redelivered bus event, or integrations replaying a
+    stored webhook). Claimed with nlc.providers.inbound.provider_event_claim."""
 
-
-class StripeEvent(models.Model):
-    """A Stripe event billing has applied, by Stripe's id: the same event again changes nothing,
-    however it arrives (a redelivered bus event, or integrations replaying a stored webhook)."""
-
-    stripe_event_id = models.CharField(max_length=255, primary_key=True)
-    event_type = models.CharField(max_length=100)
     api_version = models.CharField(max_length=64, blank=True)
-    stripe_created_at = models.DateTimeField()
-    outcome = models.CharField(max_length=8, choices=StripeEventOutcome.choices)
-    note = models.CharField(max_length=500, blank=True)
-    processed_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ("-processed_at",)
-
-    def __str__(self) -> str:
-        return f"{self.stripe_event_id} {self.event_type}"
+    class Meta(ProviderEventRecord.Meta):
+        pass

@@ -11,6 +11,7 @@ from contexts.billing.models import (
     TransactionKind,
     TransactionStatus,
 )
+from nlc.api.serializers import CamelCaseSerializer
 
 AMOUNT_MAX = 99_999_999  # Stripe's largest amount (8 digits)
 
@@ -33,7 +34,7 @@ def _amount_field(**kwargs) -> serializers.IntegerField:
 
 
 # -- plans ----------------------------------------------------------------------------------------
-class PlanSerializer(serializers.Serializer):
+class PlanSerializer(CamelCaseSerializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -41,16 +42,16 @@ class PlanSerializer(serializers.Serializer):
     currency = serializers.CharField()
     interval = serializers.ChoiceField(choices=Interval.choices)
     active = serializers.BooleanField()
-    createdAt = serializers.DateTimeField(source="created_at")
-    updatedAt = serializers.DateTimeField(source="updated_at")
+    createdAt = serializers.DateTimeField()
+    updatedAt = serializers.DateTimeField()
 
 
 class AdminPlanSerializer(PlanSerializer):
-    stripeProductId = serializers.CharField(source="stripe_product_id")
-    stripePriceId = serializers.CharField(source="stripe_price_id")
+    stripeProductId = serializers.CharField()
+    stripePriceId = serializers.CharField()
 
 
-class PlanCreateInputSerializer(serializers.Serializer):
+class PlanCreateInputSerializer(CamelCaseSerializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     amount = _amount_field()
@@ -58,7 +59,7 @@ class PlanCreateInputSerializer(serializers.Serializer):
     interval = serializers.ChoiceField(choices=Interval.choices)
 
 
-class PlanUpdateInputSerializer(serializers.Serializer):
+class PlanUpdateInputSerializer(CamelCaseSerializer):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     amount = _amount_field(required=False)
@@ -67,27 +68,27 @@ class PlanUpdateInputSerializer(serializers.Serializer):
     active = serializers.BooleanField(required=False)
 
 
-class PlanFilterSerializer(serializers.Serializer):
+class PlanFilterSerializer(CamelCaseSerializer):
     active = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="Admins only.")
 
 
 # -- subscriptions --------------------------------------------------------------------------------
-class SubscriptionSerializer(serializers.Serializer):
+class SubscriptionSerializer(CamelCaseSerializer):
     id = serializers.UUIDField()
-    coachId = serializers.UUIDField(source="coach_id")
+    coachId = serializers.UUIDField()
     plan = PlanSerializer()
     status = serializers.ChoiceField(choices=SubscriptionStatus.choices)
-    currentPeriodStart = serializers.DateTimeField(source="current_period_start", allow_null=True)
-    currentPeriodEnd = serializers.DateTimeField(source="current_period_end", allow_null=True)
-    cancelAtPeriodEnd = serializers.BooleanField(source="cancel_at_period_end")
-    cancelAt = serializers.DateTimeField(source="cancel_at", allow_null=True)
-    canceledAt = serializers.DateTimeField(source="canceled_at", allow_null=True)
-    endedAt = serializers.DateTimeField(source="ended_at", allow_null=True)
-    trialEnd = serializers.DateTimeField(source="trial_end", allow_null=True)
-    activatedAt = serializers.DateTimeField(source="activated_at", allow_null=True)
+    currentPeriodStart = serializers.DateTimeField(allow_null=True)
+    currentPeriodEnd = serializers.DateTimeField(allow_null=True)
+    cancelAtPeriodEnd = serializers.BooleanField()
+    cancelAt = serializers.DateTimeField(allow_null=True)
+    canceledAt = serializers.DateTimeField(allow_null=True)
+    endedAt = serializers.DateTimeField(allow_null=True)
+    trialEnd = serializers.DateTimeField(allow_null=True)
+    activatedAt = serializers.DateTimeField(allow_null=True)
     checkoutUrl = serializers.SerializerMethodField()
     externalSubscriptionId = serializers.CharField(source="stripe_subscription_id", allow_null=True)
-    createdAt = serializers.DateTimeField(source="created_at")
+    createdAt = serializers.DateTimeField()
 
     def get_checkoutUrl(self, subscription) -> str | None:
         # Only useful (and only valid at Stripe) until the checkout is completed.
@@ -96,40 +97,40 @@ class SubscriptionSerializer(serializers.Serializer):
         return None
 
 
-class SubscriptionCreateInputSerializer(serializers.Serializer):
+class SubscriptionCreateInputSerializer(CamelCaseSerializer):
     planId = serializers.UUIDField()
 
 
-class SubscriptionFilterSerializer(serializers.Serializer):
+class SubscriptionFilterSerializer(CamelCaseSerializer):
     status = serializers.ChoiceField(choices=SubscriptionStatus.choices, required=False)
     coachId = serializers.UUIDField(required=False, help_text="Admins: one coach's only.")
 
 
 # -- invoices -------------------------------------------------------------------------------------
-class InvoiceSerializer(serializers.Serializer):
+class InvoiceSerializer(CamelCaseSerializer):
     id = serializers.UUIDField()
-    coachId = serializers.UUIDField(source="coach_id")
-    subscriptionId = serializers.UUIDField(source="subscription_id", allow_null=True)
+    coachId = serializers.UUIDField()
+    subscriptionId = serializers.UUIDField(allow_null=True)
     number = serializers.CharField()
     status = serializers.ChoiceField(choices=InvoiceStatus.choices)
     currency = serializers.CharField()
     total = serializers.IntegerField()
-    amountDue = serializers.IntegerField(source="amount_due")
-    amountPaid = serializers.IntegerField(source="amount_paid")
-    amountRemaining = serializers.IntegerField(source="amount_remaining")
-    hostedInvoiceUrl = serializers.CharField(source="hosted_invoice_url")
-    pdfUrl = serializers.CharField(source="pdf_url")
-    periodStart = serializers.DateTimeField(source="period_start", allow_null=True)
-    periodEnd = serializers.DateTimeField(source="period_end", allow_null=True)
-    dueAt = serializers.DateTimeField(source="due_at", allow_null=True)
-    paidAt = serializers.DateTimeField(source="paid_at", allow_null=True)
-    attemptCount = serializers.IntegerField(source="attempt_count")
-    nextPaymentAttemptAt = serializers.DateTimeField(source="next_payment_attempt_at", allow_null=True)
-    invoicedAt = serializers.DateTimeField(source="invoiced_at")
+    amountDue = serializers.IntegerField()
+    amountPaid = serializers.IntegerField()
+    amountRemaining = serializers.IntegerField()
+    hostedInvoiceUrl = serializers.CharField()
+    pdfUrl = serializers.CharField()
+    periodStart = serializers.DateTimeField(allow_null=True)
+    periodEnd = serializers.DateTimeField(allow_null=True)
+    dueAt = serializers.DateTimeField(allow_null=True)
+    paidAt = serializers.DateTimeField(allow_null=True)
+    attemptCount = serializers.IntegerField()
+    nextPaymentAttemptAt = serializers.DateTimeField(allow_null=True)
+    invoicedAt = serializers.DateTimeField()
     externalInvoiceId = serializers.CharField(source="stripe_invoice_id")
 
 
-class DateRangeFilterSerializer(serializers.Serializer):
+class DateRangeFilterSerializer(CamelCaseSerializer):
     since = serializers.DateTimeField(required=False, help_text="From this moment on (inclusive).")
     until = serializers.DateTimeField(required=False, help_text="Before this moment (exclusive).")
     coachId = serializers.UUIDField(required=False, help_text="Admins: one coach's only.")
@@ -145,37 +146,37 @@ class InvoiceFilterSerializer(DateRangeFilterSerializer):
 
 
 # -- transactions ---------------------------------------------------------------------------------
-class TransactionSerializer(serializers.Serializer):
+class TransactionSerializer(CamelCaseSerializer):
     id = serializers.UUIDField()
-    coachId = serializers.UUIDField(source="coach_id")
+    coachId = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=TransactionKind.choices)
     status = serializers.ChoiceField(choices=TransactionStatus.choices)
     amount = serializers.IntegerField()
-    amountRefunded = serializers.IntegerField(source="amount_refunded")
+    amountRefunded = serializers.IntegerField()
     currency = serializers.CharField()
-    planId = serializers.UUIDField(source="plan_id", allow_null=True)
-    subscriptionId = serializers.UUIDField(source="subscription_id", allow_null=True)
-    invoiceId = serializers.UUIDField(source="invoice_id", allow_null=True)
-    paymentLinkId = serializers.UUIDField(source="payment_link_id", allow_null=True)
-    courseId = serializers.UUIDField(source="course_id", allow_null=True)
-    clientId = serializers.UUIDField(source="client_id", allow_null=True)
-    clientEmail = serializers.CharField(source="client_email")
-    clientName = serializers.CharField(source="client_name")
-    failureCode = serializers.CharField(source="failure_code")
-    failureMessage = serializers.CharField(source="failure_message")
-    occurredAt = serializers.DateTimeField(source="occurred_at")
-    paidAt = serializers.DateTimeField(source="paid_at", allow_null=True)
-    failedAt = serializers.DateTimeField(source="failed_at", allow_null=True)
-    refundedAt = serializers.DateTimeField(source="refunded_at", allow_null=True)
-    externalPaymentId = serializers.CharField(source="external_payment_id")
+    planId = serializers.UUIDField(allow_null=True)
+    subscriptionId = serializers.UUIDField(allow_null=True)
+    invoiceId = serializers.UUIDField(allow_null=True)
+    paymentLinkId = serializers.UUIDField(allow_null=True)
+    courseId = serializers.UUIDField(allow_null=True)
+    clientId = serializers.UUIDField(allow_null=True)
+    clientEmail = serializers.CharField()
+    clientName = serializers.CharField()
+    failureCode = serializers.CharField()
+    failureMessage = serializers.CharField()
+    occurredAt = serializers.DateTimeField()
+    paidAt = serializers.DateTimeField(allow_null=True)
+    failedAt = serializers.DateTimeField(allow_null=True)
+    refundedAt = serializers.DateTimeField(allow_null=True)
+    externalPaymentId = serializers.CharField()
 
 
-class RefundSerializer(serializers.Serializer):
+class RefundSerializer(CamelCaseSerializer):
     id = serializers.UUIDField()
     amount = serializers.IntegerField()
     currency = serializers.CharField()
     reason = serializers.CharField()
-    refundedAt = serializers.DateTimeField(source="refunded_at")
+    refundedAt = serializers.DateTimeField()
     externalRefundId = serializers.CharField(source="stripe_refund_id")
 
 
@@ -189,46 +190,46 @@ class TransactionFilterSerializer(DateRangeFilterSerializer):
 
 
 # -- payment links --------------------------------------------------------------------------------
-class PaymentLinkSerializer(serializers.Serializer):
+class PaymentLinkSerializer(CamelCaseSerializer):
     id = serializers.UUIDField()
-    coachId = serializers.UUIDField(source="coach_id")
-    courseId = serializers.UUIDField(source="course_id")
+    coachId = serializers.UUIDField()
+    courseId = serializers.UUIDField()
     name = serializers.CharField()
     amount = serializers.IntegerField()
     currency = serializers.CharField()
     url = serializers.URLField()
     active = serializers.BooleanField()
-    deactivatedAt = serializers.DateTimeField(source="deactivated_at", allow_null=True)
+    deactivatedAt = serializers.DateTimeField(allow_null=True)
     externalPaymentLinkId = serializers.CharField(source="stripe_payment_link_id")
-    createdAt = serializers.DateTimeField(source="created_at")
+    createdAt = serializers.DateTimeField()
 
 
-class PaymentLinkCreateInputSerializer(serializers.Serializer):
+class PaymentLinkCreateInputSerializer(CamelCaseSerializer):
     courseId = serializers.UUIDField()
     name = serializers.CharField(max_length=200, help_text="What the buyer sees on Stripe's checkout page.")
     amount = _amount_field()
     currency = CurrencyField()
 
 
-class PaymentLinkFilterSerializer(serializers.Serializer):
+class PaymentLinkFilterSerializer(CamelCaseSerializer):
     active = serializers.BooleanField(required=False, allow_null=True, default=None)
     courseId = serializers.UUIDField(required=False)
     coachId = serializers.UUIDField(required=False, help_text="Admins: one coach's only.")
 
 
 # -- payment methods ------------------------------------------------------------------------------
-class PaymentMethodSerializer(serializers.Serializer):
+class PaymentMethodSerializer(CamelCaseSerializer):
     """Brand, last four digits and expiry: billing knows nothing more of a card."""
 
     id = serializers.UUIDField()
-    coachId = serializers.UUIDField(source="coach_id")
+    coachId = serializers.UUIDField()
     type = serializers.CharField()
     brand = serializers.CharField()
     last4 = serializers.CharField()
-    expMonth = serializers.IntegerField(source="exp_month", allow_null=True)
-    expYear = serializers.IntegerField(source="exp_year", allow_null=True)
-    createdAt = serializers.DateTimeField(source="created_at")
+    expMonth = serializers.IntegerField(allow_null=True)
+    expYear = serializers.IntegerField(allow_null=True)
+    createdAt = serializers.DateTimeField()
 
 
-class CoachFilterSerializer(serializers.Serializer):
+class CoachFilterSerializer(CamelCaseSerializer):
     coachId = serializers.UUIDField(required=False, help_text="Admins: one coach's only.")

@@ -15,18 +15,15 @@ from contextlib import contextmanager
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from contexts.billing import events
 from contexts.billing.errors import (
-    PlanInactive,
-    StripeNotConfiguredError,
-    StripeRejectedError,
-    StripeUnavailableError,
-    SubscriptionExists,
-    SubscriptionNotCancelable,
+    PlanInactiveError,
+    PlanUnknownError,
+    SubscriptionExistsError,
+    SubscriptionNotCancelableError,
+    stripe_failure,
 )
 from contexts.billing.models import (
     CustomerKind,
@@ -36,14 +33,11 @@ from contexts.billing.models import (
     Subscription,
     SubscriptionStatus,
 )
-from contexts.billing.providers.stripe import (
-    StripeFailure,
-    StripeNotConfigured,
-    StripeUnavailable,
-    stripe_gateway,
-)
+from contexts.billing.providers.stripe import stripe_gateway
 from contexts.billing.stripe_events import subscription_snapshot_apply
-from nlc.db.router import alias_for_context
+from nlc.db.transactions import atomic
+from nlc.errors import ProviderError
+from nlc.providers.idempotency import fresh_idempotency_key, idempotency_key
 
 # A coach has at most one subscription in these statuses; a new checkout waits until it has ended.
 SUBSCRIPTION_LIVE = frozenset(
@@ -58,27 +52,14 @@ SUBSCRIPTION_LIVE = frozenset(
 SUBSCRIPTION_CANCELABLE = SUBSCRIPTION_LIVE
 
 
-def _alias() -> str:
-    return alias_for_context("billing")
-
-
 @contextmanager
 def _stripe_call() -> Iterator[None]:
-    """Turn the provider's failures into the API's errors (503 retryable, 502 refused)."""
+    """The kernel's provider_call with billing's messages (errors.stripe_failure): 503 worth
+    retrying, 502 Stripe refused, 503 not configured."""
     try:
         yield
-    except StripeNotConfigured as error:
-        raise StripeNotConfiguredError() from error
-    except StripeUnavailable as error:
-        raise StripeUnavailableError() from error
-    except StripeFailure as error:
-        raise StripeRejectedError(error.message, stripe_code=error.stripe_code) from error
-
-
-def _fresh_key(scope: str) -> str:
-    """An idempotency key for one update: the SDK's retries of this call reuse it, a later update
-    of the same object gets its own (Stripe would answer a reused key with the first answer)."""
-    return f"nlc-{scope}-{uuid.uuid4()}"
+    except ProviderError as error:
+        raise stripe_failure(error) from error
 
 
 # -- plans ----------------------------------------------------------------------------------------
@@ -89,7 +70,9 @@ def plan_create(*, name: str, amount: int, currency: str, interval: str, descrip
     values = {"planId": str(plan_id)}
     with _stripe_call():
         gateway = stripe_gateway()
-        product = gateway.product_create(name=name, metadata=values, idempotency_key=f"nlc-plan-{plan_id}-product")
+        product = gateway.product_create(
+            name=name, metadata=values, idempotency_key=idempotency_key("plan", plan_id, "product")
+        )
         price = gateway.price_create(
             product_id=product["id"],
             product_name=None,
@@ -97,9 +80,9 @@ def plan_create(*, name: str, amount: int, currency: str, interval: str, descrip
             currency=currency,
             interval=interval,
             metadata=values,
-            idempotency_key=f"nlc-plan-{plan_id}-price",
+            idempotency_key=idempotency_key("plan", plan_id, "price"),
         )
-    with transaction.atomic(using=_alias()):
+    with atomic("billing"):
         return Plan.objects.create(
             id=plan_id,
             name=name,
@@ -141,7 +124,7 @@ def plan_update(
                 name=new_name,
                 active=new_active,
                 metadata={"planId": str(plan.id)},
-                idempotency_key=_fresh_key(f"plan-{plan.id}-product"),
+                idempotency_key=fresh_idempotency_key("plan", plan.id, "product"),
             )
         if price_changes:
             price = gateway.price_create(
@@ -151,17 +134,17 @@ def plan_update(
                 currency=new_price[1],
                 interval=new_price[2],
                 metadata={"planId": str(plan.id)},
-                idempotency_key=_fresh_key(f"plan-{plan.id}-price"),
+                idempotency_key=fresh_idempotency_key("plan", plan.id, "price"),
             )
-            gateway.price_deactivate(price_id=plan.stripe_price_id, idempotency_key=_fresh_key("price"))
+            gateway.price_deactivate(price_id=plan.stripe_price_id, idempotency_key=fresh_idempotency_key("price"))
             stripe_price_id = price["id"]
-    with transaction.atomic(using=_alias()):
+    with atomic("billing"):
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         plan.name, plan.active, plan.stripe_price_id = new_name, new_active, stripe_price_id
         plan.amount, plan.currency, plan.interval = new_price
         if description is not None:
             plan.description = description
-        plan.save(using=_alias())
+        plan.save()
     return plan
 
 
@@ -174,11 +157,11 @@ def subscription_checkout_start(*, coach_id: UUID, coach_email: str, plan_id: UU
     """
     plan = Plan.objects.filter(pk=plan_id).first()
     if plan is None:
-        raise ValidationError({"planId": ["There is no such plan."]})
+        raise PlanUnknownError()
     if not plan.active:
-        raise PlanInactive()
+        raise PlanInactiveError()
     if Subscription.objects.filter(coach_id=coach_id, status__in=SUBSCRIPTION_LIVE).exists():
-        raise SubscriptionExists()
+        raise SubscriptionExistsError()
     subscription_id = uuid.uuid4()
     values = {"coachId": str(coach_id), "planId": str(plan.id), "subscriptionId": str(subscription_id)}
     with _stripe_call():
@@ -190,9 +173,9 @@ def subscription_checkout_start(*, coach_id: UUID, coach_email: str, plan_id: UU
             cancel_url=settings.BILLING_CHECKOUT_CANCEL_URL,
             client_reference_id=str(subscription_id),
             metadata=values,
-            idempotency_key=f"nlc-subscription-{subscription_id}-checkout",
+            idempotency_key=idempotency_key("subscription", subscription_id, "checkout"),
         )
-    with transaction.atomic(using=_alias()):
+    with atomic("billing"):
         return Subscription.objects.create(
             id=subscription_id,
             coach_id=coach_id,
@@ -210,9 +193,12 @@ def _coach_customer_ensure(*, coach_id: UUID, email: str) -> StripeCustomer:
     if customer is not None:
         return customer
     remote = stripe_gateway().customer_create(
-        email=email, name="", metadata={"coachId": str(coach_id)}, idempotency_key=f"nlc-coach-{coach_id}-customer"
+        email=email,
+        name="",
+        metadata={"coachId": str(coach_id)},
+        idempotency_key=idempotency_key("coach", coach_id, "customer"),
     )
-    with transaction.atomic(using=_alias()):
+    with atomic("billing"):
         customer, _ = StripeCustomer.objects.get_or_create(
             stripe_customer_id=remote["id"],
             defaults={"coach_id": coach_id, "kind": CustomerKind.COACH, "email": email},
@@ -226,14 +212,14 @@ def subscription_cancel_at_period_end(*, subscription: Subscription) -> Subscrip
     if subscription.cancel_at_period_end and subscription.status in SUBSCRIPTION_CANCELABLE:
         return subscription
     if not subscription.stripe_subscription_id or subscription.status not in SUBSCRIPTION_CANCELABLE:
-        raise SubscriptionNotCancelable()
+        raise SubscriptionNotCancelableError()
     asked_at = timezone.now()
     with _stripe_call():
         remote = stripe_gateway().subscription_cancel_at_period_end(
             subscription_id=subscription.stripe_subscription_id,
-            idempotency_key=_fresh_key(f"subscription-{subscription.id}-cancel"),
+            idempotency_key=fresh_idempotency_key("subscription", subscription.id, "cancel"),
         )
-    with transaction.atomic(using=_alias()):
+    with atomic("billing"):
         subscription = Subscription.objects.select_for_update().select_related("plan").get(pk=subscription.pk)
         subscription_snapshot_apply(subscription=subscription, stripe_subscription=remote, at=asked_at)
     return subscription
@@ -257,12 +243,12 @@ def payment_link_create(*, coach_id: UUID, course_id: UUID, name: str, amount: i
             currency=currency,
             interval=None,
             metadata=values,
-            idempotency_key=f"nlc-payment-link-{link_id}-price",
+            idempotency_key=idempotency_key("payment-link", link_id, "price"),
         )
         remote = gateway.payment_link_create(
-            price_id=price["id"], metadata=values, idempotency_key=f"nlc-payment-link-{link_id}"
+            price_id=price["id"], metadata=values, idempotency_key=idempotency_key("payment-link", link_id)
         )
-    with transaction.atomic(using=_alias()):
+    with atomic("billing"):
         link = PaymentLink.objects.create(
             id=link_id,
             coach_id=coach_id,
@@ -285,11 +271,11 @@ def payment_link_deactivate(*, payment_link: PaymentLink) -> PaymentLink:
     with _stripe_call():
         stripe_gateway().payment_link_deactivate(
             payment_link_id=payment_link.stripe_payment_link_id,
-            idempotency_key=f"nlc-payment-link-{payment_link.id}-deactivate",
+            idempotency_key=idempotency_key("payment-link", payment_link.id, "deactivate"),
         )
-    with transaction.atomic(using=_alias()):
+    with atomic("billing"):
         payment_link = PaymentLink.objects.select_for_update().get(pk=payment_link.pk)
         if payment_link.active:
             payment_link.active, payment_link.deactivated_at = False, timezone.now()
-            payment_link.save(using=_alias(), update_fields=["active", "deactivated_at", "updated_at"])
+            payment_link.save(update_fields=["active", "deactivated_at", "updated_at"])
     return payment_link

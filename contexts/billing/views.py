@@ -6,11 +6,9 @@ artifacts: anyone else's answer 404, as if they did not exist. Admins see all an
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from contexts.billing import selectors, services
@@ -34,41 +32,16 @@ from contexts.billing.serializers import (
     TransactionFilterSerializer,
     TransactionSerializer,
 )
-from nlc.api.pagination import PagePagination
-from nlc.api.permissions import IsAdmin, IsCoachOrAdmin
-from nlc.api.principal import COACH
+from nlc.api.permissions import IsAdmin, IsCoach, IsCoachOrAdmin
 from nlc.api.serializers import error_responses, validated
+from nlc.api.views import CoachOrAdminView, get_or_404
 
 TAG = "billing"
 STRIPE_ERRORS = error_responses(502, 503)
 
 
-class IsCoach(BasePermission):
-    message = "Only coaches can do this."
-    code = "coach_only"
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and getattr(user, "role", None) == COACH)
-
-
-def _found(row):
-    if row is None:
-        raise Http404
-    return row
-
-
-class BillingView(GenericAPIView):
-    permission_classes = [IsCoachOrAdmin]
-    pagination_class = PagePagination
-
-    def paginated(self, rows, serializer_class):
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(serializer_class(page, many=True).data)
-
-
 # -- plans ----------------------------------------------------------------------------------------
-class PlanListView(BillingView):
+class PlanListView(CoachOrAdminView):
     def get_permissions(self):
         # Anyone signed in reads the plans on offer; only admins create them.
         return [IsAdmin()] if self.request.method == "POST" else [IsAuthenticated()]
@@ -81,10 +54,12 @@ class PlanListView(BillingView):
         responses={200: PlanSerializer(many=True), **error_responses(400, 401)},
     )
     def get(self, request):
-        filters = validated(PlanFilterSerializer, request.query_params)
-        plans = selectors.plan_list(principal=request.user, filters=filters)
-        serializer = AdminPlanSerializer if request.user.is_admin else PlanSerializer
-        return self.paginated(plans, serializer)
+        return self.list_response(
+            request,
+            selector=selectors.plan_list,
+            serializer=AdminPlanSerializer if request.user.is_admin else PlanSerializer,
+            filters=PlanFilterSerializer,
+        )
 
     @extend_schema(
         tags=[TAG],
@@ -99,13 +74,13 @@ class PlanListView(BillingView):
         return Response(AdminPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-class PlanDetailView(BillingView):
+class PlanDetailView(CoachOrAdminView):
     def get_permissions(self):
         return [IsAdmin()] if self.request.method == "PATCH" else [IsAuthenticated()]
 
     @extend_schema(tags=[TAG], summary="One plan", responses={200: PlanSerializer, **error_responses(401, 404)})
     def get(self, request, plan_id):
-        plan = _found(selectors.plan_get(principal=request.user, plan_id=plan_id))
+        plan = get_or_404(selectors.plan_get(principal=request.user, plan_id=plan_id), "plan")
         serializer = AdminPlanSerializer if request.user.is_admin else PlanSerializer
         return Response(serializer(plan).data)
 
@@ -118,14 +93,14 @@ class PlanDetailView(BillingView):
         responses={200: AdminPlanSerializer, **error_responses(400, 401, 403, 404), **STRIPE_ERRORS},
     )
     def patch(self, request, plan_id):
-        plan = _found(selectors.plan_get(principal=request.user, plan_id=plan_id))
+        plan = get_or_404(selectors.plan_get(principal=request.user, plan_id=plan_id), "plan")
         data = validated(PlanUpdateInputSerializer, request.data)
         plan = services.plan_update(plan=plan, **data)
         return Response(AdminPlanSerializer(plan).data)
 
 
 # -- subscriptions --------------------------------------------------------------------------------
-class SubscriptionListView(BillingView):
+class SubscriptionListView(CoachOrAdminView):
     def get_permissions(self):
         return [IsCoach()] if self.request.method == "POST" else [IsCoachOrAdmin()]
 
@@ -136,9 +111,11 @@ class SubscriptionListView(BillingView):
         responses={200: SubscriptionSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = validated(SubscriptionFilterSerializer, request.query_params)
-        return self.paginated(
-            selectors.subscription_list(principal=request.user, filters=filters), SubscriptionSerializer
+        return self.list_response(
+            request,
+            selector=selectors.subscription_list,
+            serializer=SubscriptionSerializer,
+            filters=SubscriptionFilterSerializer,
         )
 
     @extend_schema(
@@ -152,23 +129,25 @@ class SubscriptionListView(BillingView):
     def post(self, request):
         data = validated(SubscriptionCreateInputSerializer, request.data)
         subscription = services.subscription_checkout_start(
-            coach_id=request.user.coach_id, coach_email=request.user.email, plan_id=data["planId"]
+            coach_id=request.user.coach_id, coach_email=request.user.email, plan_id=data["plan_id"]
         )
         return Response(SubscriptionSerializer(subscription).data, status=status.HTTP_201_CREATED)
 
 
-class SubscriptionDetailView(BillingView):
+class SubscriptionDetailView(CoachOrAdminView):
     @extend_schema(
         tags=[TAG],
         summary="One subscription",
         responses={200: SubscriptionSerializer, **error_responses(401, 403, 404)},
     )
     def get(self, request, subscription_id):
-        subscription = _found(selectors.subscription_get(principal=request.user, subscription_id=subscription_id))
+        subscription = get_or_404(
+            selectors.subscription_get(principal=request.user, subscription_id=subscription_id), "subscription"
+        )
         return Response(SubscriptionSerializer(subscription).data)
 
 
-class SubscriptionCancelView(BillingView):
+class SubscriptionCancelView(CoachOrAdminView):
     @extend_schema(
         tags=[TAG],
         summary="Cancel at the end of the current period",
@@ -177,13 +156,15 @@ class SubscriptionCancelView(BillingView):
         responses={200: SubscriptionSerializer, **error_responses(401, 403, 404, 409), **STRIPE_ERRORS},
     )
     def post(self, request, subscription_id):
-        subscription = _found(selectors.subscription_get(principal=request.user, subscription_id=subscription_id))
+        subscription = get_or_404(
+            selectors.subscription_get(principal=request.user, subscription_id=subscription_id), "subscription"
+        )
         subscription = services.subscription_cancel_at_period_end(subscription=subscription)
         return Response(SubscriptionSerializer(subscription).data)
 
 
 # -- invoices and transactions --------------------------------------------------------------------
-class InvoiceListView(BillingView):
+class InvoiceListView(CoachOrAdminView):
     @extend_schema(
         tags=[TAG],
         summary="Invoices",
@@ -191,21 +172,24 @@ class InvoiceListView(BillingView):
         responses={200: InvoiceSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = validated(InvoiceFilterSerializer, request.query_params)
-        return self.paginated(selectors.invoice_list(principal=request.user, filters=filters), InvoiceSerializer)
+        return self.list_response(
+            request, selector=selectors.invoice_list, serializer=InvoiceSerializer, filters=InvoiceFilterSerializer
+        )
 
 
-class InvoiceDetailView(BillingView):
+class InvoiceDetailView(CoachOrAdminView):
     @extend_schema(
         tags=[TAG], summary="One invoice", responses={200: InvoiceSerializer, **error_responses(401, 403, 404)}
     )
     def get(self, request, invoice_id):
         return Response(
-            InvoiceSerializer(_found(selectors.invoice_get(principal=request.user, invoice_id=invoice_id))).data
+            InvoiceSerializer(
+                get_or_404(selectors.invoice_get(principal=request.user, invoice_id=invoice_id), "invoice")
+            ).data
         )
 
 
-class TransactionListView(BillingView):
+class TransactionListView(CoachOrAdminView):
     @extend_schema(
         tags=[TAG],
         summary="Transactions",
@@ -214,25 +198,29 @@ class TransactionListView(BillingView):
         responses={200: TransactionSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = validated(TransactionFilterSerializer, request.query_params)
-        return self.paginated(
-            selectors.transaction_list(principal=request.user, filters=filters), TransactionSerializer
+        return self.list_response(
+            request,
+            selector=selectors.transaction_list,
+            serializer=TransactionSerializer,
+            filters=TransactionFilterSerializer,
         )
 
 
-class TransactionDetailView(BillingView):
+class TransactionDetailView(CoachOrAdminView):
     @extend_schema(
         tags=[TAG],
         summary="One transaction, with its refunds",
         responses={200: TransactionDetailSerializer, **error_responses(401, 403, 404)},
     )
     def get(self, request, transaction_id):
-        row = _found(selectors.transaction_get(principal=request.user, transaction_id=transaction_id))
+        row = get_or_404(
+            selectors.transaction_get(principal=request.user, transaction_id=transaction_id), "transaction"
+        )
         return Response(TransactionDetailSerializer(row).data)
 
 
 # -- payment links --------------------------------------------------------------------------------
-class PaymentLinkListView(BillingView):
+class PaymentLinkListView(CoachOrAdminView):
     def get_permissions(self):
         return [IsCoach()] if self.request.method == "POST" else [IsCoachOrAdmin()]
 
@@ -243,9 +231,11 @@ class PaymentLinkListView(BillingView):
         responses={200: PaymentLinkSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = validated(PaymentLinkFilterSerializer, request.query_params)
-        return self.paginated(
-            selectors.payment_link_list(principal=request.user, filters=filters), PaymentLinkSerializer
+        return self.list_response(
+            request,
+            selector=selectors.payment_link_list,
+            serializer=PaymentLinkSerializer,
+            filters=PaymentLinkFilterSerializer,
         )
 
     @extend_schema(
@@ -257,26 +247,22 @@ class PaymentLinkListView(BillingView):
     )
     def post(self, request):
         data = validated(PaymentLinkCreateInputSerializer, request.data)
-        link = services.payment_link_create(
-            coach_id=request.user.coach_id,
-            course_id=data["courseId"],
-            name=data["name"],
-            amount=data["amount"],
-            currency=data["currency"],
-        )
+        link = services.payment_link_create(coach_id=request.user.coach_id, **data)
         return Response(PaymentLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
 
-class PaymentLinkDetailView(BillingView):
+class PaymentLinkDetailView(CoachOrAdminView):
     @extend_schema(
         tags=[TAG], summary="One payment link", responses={200: PaymentLinkSerializer, **error_responses(401, 403, 404)}
     )
     def get(self, request, payment_link_id):
-        link = _found(selectors.payment_link_get(principal=request.user, payment_link_id=payment_link_id))
+        link = get_or_404(
+            selectors.payment_link_get(principal=request.user, payment_link_id=payment_link_id), "payment_link"
+        )
         return Response(PaymentLinkSerializer(link).data)
 
 
-class PaymentLinkDeactivateView(BillingView):
+class PaymentLinkDeactivateView(CoachOrAdminView):
     @extend_schema(
         tags=[TAG],
         summary="Deactivate a payment link",
@@ -285,12 +271,14 @@ class PaymentLinkDeactivateView(BillingView):
         responses={200: PaymentLinkSerializer, **error_responses(401, 403, 404), **STRIPE_ERRORS},
     )
     def post(self, request, payment_link_id):
-        link = _found(selectors.payment_link_get(principal=request.user, payment_link_id=payment_link_id))
+        link = get_or_404(
+            selectors.payment_link_get(principal=request.user, payment_link_id=payment_link_id), "payment_link"
+        )
         return Response(PaymentLinkSerializer(services.payment_link_deactivate(payment_link=link)).data)
 
 
 # -- payment methods ------------------------------------------------------------------------------
-class PaymentMethodListView(BillingView):
+class PaymentMethodListView(CoachOrAdminView):
     @extend_schema(
         tags=[TAG],
         summary="Payment methods",
@@ -299,7 +287,9 @@ class PaymentMethodListView(BillingView):
         responses={200: PaymentMethodSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = validated(CoachFilterSerializer, request.query_params)
-        return self.paginated(
-            selectors.payment_method_list(principal=request.user, filters=filters), PaymentMethodSerializer
+        return self.list_response(
+            request,
+            selector=selectors.payment_method_list,
+            serializer=PaymentMethodSerializer,
+            filters=CoachFilterSerializer,
         )

@@ -5,9 +5,11 @@ runs with the timeout of ``STRIPE_TIMEOUT_SECONDS`` and the SDK's own network re
 (``STRIPE_MAX_NETWORK_RETRIES``), against ``STRIPE_API_BASE`` when it is set (a local fake) and in
 the pinned ``STRIPE_API_VERSION``. Answers are plain dicts in Stripe's shapes.
 
-A failure is a :class:`StripeFailure` that says whether retrying may help: ``StripeUnavailable``
-(Stripe unreachable, timing out, rate limiting or failing on its side) or ``StripeRejected`` (Stripe
-refused the request: a bad parameter, a wrong key). The API answers them with a 503 and a 502.
+A failure is the kernel's :class:`~nlc.errors.ProviderError` (``provider="stripe"``, Stripe's error
+code as ``provider_code``) that says whether retrying may help: ``retryable`` when Stripe was
+unreachable, timed out, rate limited us or failed on its side; not when Stripe refused the request
+(a bad parameter, a wrong key); ``configured=False`` without a secret key. Services answer them with
+a 503 and a 502; a consumer retries or dead-letters.
 """
 
 from __future__ import annotations
@@ -19,33 +21,12 @@ from typing import Any, Protocol
 import stripe
 from django.conf import settings
 
+from nlc.errors import ProviderError
+
 logger = logging.getLogger(__name__)
 
 
-class StripeFailure(Exception):
-    """A call to Stripe failed; ``retryable`` says whether the same call may succeed later."""
-
-    retryable = False
-
-    def __init__(self, message: str, *, stripe_code: str | None = None, http_status: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.stripe_code = stripe_code
-        self.http_status = http_status
-
-
-class StripeUnavailable(StripeFailure):
-    """Stripe could not be reached, timed out, throttled us or failed on its side: retry later."""
-
-    retryable = True
-
-
-class StripeRejected(StripeFailure):
-    """Stripe refused the request (invalid parameters, authentication, permissions): retrying is useless."""
-
-
-class StripeNotConfigured(StripeFailure):
-    """No STRIPE_SECRET_KEY: nothing can be sent to Stripe (development without Stripe)."""
+PROVIDER = "stripe"
 
 
 class StripeGateway(Protocol):
@@ -218,23 +199,25 @@ class SdkStripeGateway:
                     "operation": operation,
                     "retryable": failure.retryable,
                     "http_status": failure.http_status,
-                    "stripe_code": failure.stripe_code,
+                    "stripe_code": failure.provider_code,
                     "stripe_request_id": getattr(error, "request_id", None),
                 },
             )
             raise failure from error
 
 
-def failure_from(error: stripe.StripeError) -> StripeFailure:
+def failure_from(error: stripe.StripeError) -> ProviderError:
     """Tell a failure worth retrying (network, timeout, 409/429/5xx) from a refusal."""
     status = error.http_status
     code = getattr(error, "code", None)
     message = error.user_message or str(error) or error.__class__.__name__
     if isinstance(error, stripe.APIConnectionError):
-        return StripeUnavailable(f"Stripe could not be reached: {message}", stripe_code=code)
-    if isinstance(error, stripe.RateLimitError) or status in (409, 429) or (status is not None and status >= 500):
-        return StripeUnavailable(f"Stripe is not answering normally: {message}", stripe_code=code, http_status=status)
-    return StripeRejected(f"Stripe refused the request: {message}", stripe_code=code, http_status=status)
+        text, retryable = f"Stripe could not be reached: {message}", True
+    elif isinstance(error, stripe.RateLimitError) or status in (409, 429) or (status is not None and status >= 500):
+        text, retryable = f"Stripe is not answering normally: {message}", True
+    else:
+        text, retryable = f"Stripe refused the request: {message}", False
+    return ProviderError(text, provider=PROVIDER, retryable=retryable, provider_code=code, http_status=status)
 
 
 _lock = threading.Lock()
@@ -244,7 +227,12 @@ _gateways: dict[tuple, SdkStripeGateway] = {}
 def stripe_gateway() -> StripeGateway:
     """The gateway for the current settings (one SDK client, and its connections, per configuration)."""
     if not settings.STRIPE_SECRET_KEY:
-        raise StripeNotConfigured("Stripe is not configured on this server (STRIPE_SECRET_KEY is empty).")
+        raise ProviderError(
+            "Stripe is not configured on this server (STRIPE_SECRET_KEY is empty).",
+            provider=PROVIDER,
+            retryable=False,
+            configured=False,
+        )
     key = (
         settings.STRIPE_SECRET_KEY,
         settings.STRIPE_API_BASE,

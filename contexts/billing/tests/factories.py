@@ -1,7 +1,6 @@
 """Billing rows as they are stored (no Stripe calls, no events: they stand for existing data)."""
 
 from datetime import UTC, datetime
-from uuid import UUID
 
 import factory
 from factory.django import DjangoModelFactory
@@ -21,9 +20,8 @@ from contexts.billing.models import (
     TransactionKind,
     TransactionStatus,
 )
+from nlc.testing.principals import COACH_EMAIL, COACH_ID
 
-COACH_ID = UUID("5b0c6a8e-1f4e-4c47-9a57-1d2f3c4b5a60")
-OTHER_COACH_ID = UUID("7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f")
 MOMENT = datetime(2026, 7, 30, 10, 0, tzinfo=UTC)
 
 
@@ -46,7 +44,7 @@ class StripeCustomerFactory(DjangoModelFactory):
     coach_id = COACH_ID
     kind = CustomerKind.COACH
     stripe_customer_id = factory.Sequence(lambda n: f"cus_FACTORY{n:08d}")
-    email = "cory@example.com"
+    email = COACH_EMAIL
 
 
 class SubscriptionFactory(DjangoModelFactory):

@@ -8,8 +8,8 @@ import time_machine
 from django.utils import timezone
 
 from contexts.billing.models import PaymentLink
-from contexts.billing.tests.factories import COACH_ID
 from nlc.events.testing import published_events
+from nlc.testing.principals import COACH_ID
 
 pytestmark = pytest.mark.django_db(databases=["billing"])
 

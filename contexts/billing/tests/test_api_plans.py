@@ -78,7 +78,8 @@ def test_a_deactivated_plan_is_no_longer_offered(admin_client, coach_client, fak
     assert admin_client.patch(f"/billing/plans/{plan_id}", {"active": False}).status_code == 200
     assert fake_stripe.objects[Plan.objects.get().stripe_product_id]["active"] is False
     assert coach_client.get("/billing/plans").json()["results"] == []
-    assert coach_client.get(f"/billing/plans/{plan_id}").status_code == 404
+    response = coach_client.get(f"/billing/plans/{plan_id}")
+    assert (response.status_code, response.json()["code"]) == (404, "plan_not_found")
     assert [plan["id"] for plan in admin_client.get("/billing/plans?active=false").json()["results"]] == [plan_id]
 
 

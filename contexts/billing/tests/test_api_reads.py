@@ -8,8 +8,6 @@ from django.db import connections
 
 from contexts.billing.models import PaymentLink, Subscription
 from contexts.billing.tests.factories import (
-    COACH_ID,
-    OTHER_COACH_ID,
     InvoiceFactory,
     PaymentLinkFactory,
     PaymentMethodFactory,
@@ -19,10 +17,17 @@ from contexts.billing.tests.factories import (
 )
 from contexts.billing.tests.stripe_fixtures import stripe_event
 from nlc.events.testing import published_events
+from nlc.testing.principals import COACH_ID, OTHER_COACH_ID
 
 pytestmark = pytest.mark.django_db(databases=["billing"])
 
 LISTS = ["subscriptions", "invoices", "transactions", "payment-links", "payment-methods"]
+ENTITIES = {
+    "subscriptions": "subscription",
+    "invoices": "invoice",
+    "transactions": "transaction",
+    "payment-links": "payment_link",
+}
 
 
 def artifacts(coach_id) -> dict:
@@ -64,10 +69,10 @@ def test_an_admin_lists_every_coachs_and_can_narrow_to_one(resource, admin_clien
     assert ids(admin_client.get(f"/billing/{resource}?coachId={OTHER_COACH_ID}")) == {str(theirs[resource].id)}
 
 
-@pytest.mark.parametrize("resource", ["subscriptions", "invoices", "transactions", "payment-links"])
+@pytest.mark.parametrize("resource", ENTITIES)
 def test_another_coachs_artifact_does_not_exist_for_a_coach(resource, coach_client, admin_client, mine, theirs):
     response = coach_client.get(f"/billing/{resource}/{theirs[resource].id}")
-    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert (response.status_code, response.json()["code"]) == (404, f"{ENTITIES[resource]}_not_found")
     assert coach_client.get(f"/billing/{resource}/{mine[resource].id}").status_code == 200
     assert admin_client.get(f"/billing/{resource}/{theirs[resource].id}").status_code == 200
 
@@ -75,12 +80,12 @@ def test_another_coachs_artifact_does_not_exist_for_a_coach(resource, coach_clie
 def test_a_coach_cannot_change_another_coachs_subscription_or_link(coach_client, theirs, fake_stripe):
     stripe_subscription = stripe_event("customer.subscription.created")["data"]["object"]
     fake_stripe.subscription_add({**stripe_subscription, "id": theirs["subscriptions"].stripe_subscription_id})
-    for path in (
-        f"/billing/subscriptions/{theirs['subscriptions'].id}/cancel",
-        f"/billing/payment-links/{theirs['payment-links'].id}/deactivate",
+    for path, code in (
+        (f"/billing/subscriptions/{theirs['subscriptions'].id}/cancel", "subscription_not_found"),
+        (f"/billing/payment-links/{theirs['payment-links'].id}/deactivate", "payment_link_not_found"),
     ):
         response = coach_client.post(path)
-        assert (response.status_code, response.json()["code"]) == (404, "not_found")
+        assert (response.status_code, response.json()["code"]) == (404, code)
     # nothing changed, here or at Stripe
     assert fake_stripe.requests == []
     assert Subscription.objects.get(pk=theirs["subscriptions"].id).cancel_at_period_end is False

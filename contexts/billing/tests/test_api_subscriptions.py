@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 import pytest
 
 from contexts.billing.models import StripeCustomer, Subscription
-from contexts.billing.tests.factories import COACH_ID, PlanFactory, StripeCustomerFactory, SubscriptionFactory
+from contexts.billing.tests.factories import PlanFactory, StripeCustomerFactory, SubscriptionFactory
 from contexts.billing.tests.stripe_fixtures import stripe_event
 from nlc.events.testing import published_events
+from nlc.testing.principals import COACH_ID
 
 pytestmark = pytest.mark.django_db(databases=["billing"])
 

@@ -5,13 +5,13 @@ import pytest
 from django.db import transaction
 
 from contexts.billing.models import Refund, StripeEvent, Transaction
-from contexts.billing.providers.stripe import StripeUnavailable
 from contexts.billing.tests.conftest import webhook_received
 from contexts.billing.tests.factories import PaymentLinkFactory
 from contexts.billing.tests.stripe_fixtures import event_with, stripe_event, stripe_object
-from nlc.events import publish
+from nlc.errors import ProviderError
+from nlc.events import DeadLetterError, publish
 from nlc.events.dead_letters import replay
-from nlc.events.dispatch import DeadLetterError, dispatch
+from nlc.events.dispatch import dispatch
 from nlc.events.models import InboxEntry
 from nlc.events.testing import published_events
 
@@ -86,10 +86,11 @@ def test_stripe_unreachable_while_asking_for_refunds_fails_the_delivery_for_a_re
     # when Stripe fails while billing asks for the charge's refunds
     fake_stripe.fail(status=503)
     envelope = webhook_received(refunded)
-    with pytest.raises(StripeUnavailable):
+    with pytest.raises(ProviderError) as failure:
         deliver(envelope=envelope)
+    assert (failure.value.provider, failure.value.retryable) == ("stripe", True)
     # then nothing was applied, not even the claim on the Stripe event
-    assert not StripeEvent.objects.filter(stripe_event_id=refunded["id"]).exists()
+    assert not StripeEvent.objects.filter(provider_event_id=refunded["id"]).exists()
     assert Transaction.objects.get().status == "succeeded"
     # and the retried delivery applies it
     fake_stripe.refunds_by_charge["ch_NLCtestCharge000001"] = [stripe_object("refund")]

@@ -10,10 +10,11 @@ import time_machine
 from django.db import transaction
 
 from contexts.billing.models import Refund, StripeCustomer, StripeEvent, Transaction
-from contexts.billing.tests.factories import COACH_ID, PaymentLinkFactory
+from contexts.billing.tests.factories import PaymentLinkFactory
 from contexts.billing.tests.stripe_fixtures import event_with, stripe_event, stripe_object
 from nlc.clients import client_id_for
 from nlc.events.testing import published_events
+from nlc.testing.principals import COACH_ID
 
 pytestmark = pytest.mark.django_db(databases=["billing"])
 
@@ -267,7 +268,7 @@ def test_a_failure_reported_after_the_success_changes_nothing(link, sale, delive
         "",
     )
     assert events_of("billing.payment.failed") == []
-    assert StripeEvent.objects.get(stripe_event_id="evt_3NLCtestPaymentIntentFail1").outcome == "ignored"
+    assert StripeEvent.objects.get(provider_event_id="evt_3NLCtestPaymentIntentFail1").outcome == "ignored"
 
 
 def test_a_payment_billing_cannot_attribute_is_recorded_as_ignored(deliver):

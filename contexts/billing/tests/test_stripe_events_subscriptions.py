@@ -10,9 +10,10 @@ import time_machine
 from django.db import transaction
 
 from contexts.billing.models import Invoice, PaymentMethod, StripeEvent, Subscription, Transaction
-from contexts.billing.tests.factories import COACH_ID, PlanFactory, StripeCustomerFactory, SubscriptionFactory
+from contexts.billing.tests.factories import PlanFactory, StripeCustomerFactory, SubscriptionFactory
 from contexts.billing.tests.stripe_fixtures import event_with, stripe_event
 from nlc.events.testing import published_events
+from nlc.testing.principals import COACH_ID
 
 pytestmark = pytest.mark.django_db(databases=["billing"])
 
@@ -218,7 +219,7 @@ def test_an_older_update_never_overwrites_a_newer_one(story, started, deliver):
     # then the newer state stays, and the late event is recorded as stale
     subscription = Subscription.objects.get()
     assert (subscription.status, subscription.cancel_at_period_end) == ("active", True)
-    assert StripeEvent.objects.get(stripe_event_id="evt_1NLCtestSubCreated00001").note == (
+    assert StripeEvent.objects.get(provider_event_id="evt_1NLCtestSubCreated00001").note == (
         "older than the subscription state billing has"
     )
 

@@ -4,12 +4,8 @@ idempotency key reused by its own retries, and failures told apart (retryable or
 import pytest
 import stripe
 
-from contexts.billing.providers.stripe import (
-    StripeRejected,
-    StripeUnavailable,
-    failure_from,
-    stripe_gateway,
-)
+from contexts.billing.providers.stripe import failure_from, stripe_gateway
+from nlc.errors import ProviderError
 
 
 def test_the_sdks_retry_reuses_the_idempotency_key_and_succeeds(fake_stripe, settings):
@@ -32,25 +28,31 @@ def test_a_repeated_idempotency_key_gets_the_first_answer(fake_stripe):
 
 
 @pytest.mark.parametrize(
-    ("error", "kind"),
+    ("error", "retryable", "code"),
     [
-        (stripe.APIConnectionError("connection refused"), StripeUnavailable),
-        (stripe.RateLimitError("slow down", http_status=429), StripeUnavailable),
-        (stripe.APIError("boom", http_status=500), StripeUnavailable),
-        (stripe.StripeError("lock timeout", http_status=409), StripeUnavailable),
+        (stripe.APIConnectionError("connection refused"), True, None),
+        (stripe.RateLimitError("slow down", http_status=429), True, None),
+        (stripe.APIError("boom", http_status=500), True, None),
+        (stripe.StripeError("lock timeout", http_status=409), True, None),
         (
             stripe.InvalidRequestError("No such price", param="price", code="resource_missing", http_status=404),
-            StripeRejected,
+            False,
+            "resource_missing",
         ),
-        (stripe.AuthenticationError("Invalid API Key", http_status=401), StripeRejected),
-        (stripe.CardError("declined", param=None, code="card_declined", http_status=402), StripeRejected),
+        (stripe.AuthenticationError("Invalid API Key", http_status=401), False, None),
+        (stripe.CardError("declined", param=None, code="card_declined", http_status=402), False, "card_declined"),
     ],
     ids=["network", "429", "500", "409", "404", "401", "402"],
 )
-def test_failures_say_whether_a_retry_can_help(error, kind):
+def test_failures_say_whether_a_retry_can_help(error, retryable, code):
     failure = failure_from(error)
-    assert type(failure) is kind
-    assert failure.retryable is (kind is StripeUnavailable)
+    assert type(failure) is ProviderError
+    assert (failure.provider, failure.retryable, failure.configured, failure.provider_code) == (
+        "stripe",
+        retryable,
+        True,
+        code,
+    )
 
 
 def test_one_client_per_configuration(fake_stripe, settings):
