@@ -8,8 +8,10 @@ the OpenAPI and AsyncAPI documents again, which now name the context.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -27,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="replace files that already hold code")
         parser.add_argument("--root", default=str(settings.BASE_DIR), help="the project to write into")
         parser.add_argument(
-            "--no-docs", action="store_true", help="do not write docs/openapi and docs/asyncapi.yaml again"
+            "--no-docs", action="store_true", help="do not write docs/openapi/<name>.yaml and docs/asyncapi.yaml"
         )
 
     def handle(self, *args, name, entity=None, force=False, root=None, no_docs=False, **options):
@@ -45,13 +47,24 @@ class Command(BaseCommand):
         for path in outcome.registered:
             self.stdout.write(f"registered {name} in {path}")
         if not no_docs:
-            # A fresh process: this one's settings were read before the context existed.
-            for command in (["openapi_export"], ["events", "asyncapi"]):
-                self._manage(root, command)
+            self._documents(root, name)
         self.stdout.write(
             f"contexts/{name} is ready: fill in README.md, then run its tests "
             f"(pytest -n 0 contexts/{name}) and lint-imports."
         )
+
+    def _documents(self, root: Path, name: str) -> None:
+        """docs/openapi/<name>.yaml (the other contexts' documents are left as they are) and
+        docs/asyncapi.yaml, written by a fresh process: this one read its settings before the context
+        existed."""
+        with tempfile.TemporaryDirectory() as directory:
+            self._manage(root, ["openapi_export", "--directory", directory])
+            target = root / "docs" / "openapi" / f"{name}.yaml"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(directory) / f"{name}.yaml", target)
+        self.stdout.write(f"wrote {target.relative_to(root).as_posix()}")
+        self._manage(root, ["events", "asyncapi"])
+        self.stdout.write("wrote docs/asyncapi.yaml")
 
     def _manage(self, root: Path, command: list[str]) -> None:
         result = subprocess.run(  # noqa: S603 - our own manage.py, with this interpreter
@@ -63,4 +76,3 @@ class Command(BaseCommand):
         )
         if result.returncode:
             raise CommandError(f"manage.py {' '.join(command)} failed:\n{result.stderr[-2000:]}")
-        self.stdout.write(result.stdout.rstrip())
