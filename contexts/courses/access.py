@@ -16,14 +16,12 @@ from uuid import UUID
 from django.conf import settings
 from django.core import signing
 
+from contexts.courses.errors import AccessTokenInvalidError
+
 _SALT = "nlc.courses.learner-access"
 _SEPARATOR = "."
 _VALUE = re.compile(r"^(?P<enrollment>[0-9a-f]{32})-(?P<version>[1-9][0-9]{0,9})$")
 TOKEN_MAX_LENGTH = 128
-
-
-class AccessTokenInvalid(Exception):
-    """The token was not issued by us (or is malformed)."""
 
 
 def _signer() -> signing.Signer:
@@ -35,16 +33,16 @@ def access_token_issue(*, enrollment_id: UUID, access_version: int) -> str:
 
 
 def access_token_read(token: str) -> tuple[UUID, int]:
-    """(enrollment id, access version) of a token we signed; AccessTokenInvalid otherwise."""
+    """(enrollment id, access version) of a token we signed; AccessTokenInvalidError otherwise."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
-        raise AccessTokenInvalid("malformed")
+        raise AccessTokenInvalidError("malformed")
     try:
         value = _signer().unsign(token)
     except signing.BadSignature as error:
-        raise AccessTokenInvalid("bad signature") from error
+        raise AccessTokenInvalidError("bad signature") from error
     match = _VALUE.match(value)
     if match is None:
-        raise AccessTokenInvalid("malformed")
+        raise AccessTokenInvalidError("malformed")
     return UUID(match["enrollment"]), int(match["version"])
 
 

@@ -4,9 +4,9 @@ renewals are actions that call the services. Enrollments, progress, snapshots, a
 copies of other contexts' data are read-only: they are written by the product, not by hand."""
 
 from django.contrib import admin, messages
-from django.db import transaction
 
 from contexts.courses import services
+from contexts.courses.errors import CourseEmptyError
 from contexts.courses.models import (
     Coach,
     Course,
@@ -19,18 +19,8 @@ from contexts.courses.models import (
     Module,
     ProgressSnapshot,
 )
-from nlc.db.router import alias_for_context
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from nlc.admin import ReadOnlyAdmin
+from nlc.db.transactions import atomic
 
 
 def _touch(course_ids) -> None:
@@ -46,7 +36,7 @@ class StructureAdmin(admin.ModelAdmin):
         return [obj.course_id]
 
     def save_related(self, request, form, formsets, change):
-        with transaction.atomic(using=alias_for_context("courses")):
+        with atomic("courses"):
             super().save_related(request, form, formsets, change)
             _touch(self._course_ids(form.instance))
 
@@ -91,7 +81,7 @@ class CourseAdmin(StructureAdmin):
         for course in queryset:
             try:
                 services.course_publish(course=course)
-            except services.CourseEmpty:
+            except CourseEmptyError:
                 self.message_user(request, f"{course}: it has no lesson yet.", level=messages.WARNING)
 
     @admin.action(description="Archive the selected courses")

@@ -15,8 +15,8 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
 from contexts.courses import selectors
-from contexts.courses.access import AccessTokenInvalid, access_token_read
-from contexts.courses.errors import AccessLinkInvalid, EnrollmentRevoked
+from contexts.courses.access import access_token_read
+from contexts.courses.errors import AccessLinkInvalidError, AccessTokenInvalidError, EnrollmentRevokedError
 from contexts.courses.models import Enrollment, EnrollmentStatus
 
 KEYWORD = "AccessLink"
@@ -48,20 +48,20 @@ class LearnerAccessAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != KEYWORD.lower():
             return None
         if len(parts) != 2:
-            raise AccessLinkInvalid(
+            raise AccessLinkInvalidError(
                 f"The Authorization header must be '{KEYWORD} <token>'.", code="access_link_malformed"
             )
         try:
             enrollment_id, version = access_token_read(parts[1])
-        except AccessTokenInvalid as error:
-            raise AccessLinkInvalid() from error
+        except AccessTokenInvalidError as error:
+            raise AccessLinkInvalidError() from error
         enrollment = selectors.enrollment_for_access(enrollment_id=enrollment_id)
         if enrollment is None:
-            raise AccessLinkInvalid()
+            raise AccessLinkInvalidError()
         if enrollment.status == EnrollmentStatus.REVOKED:
-            raise EnrollmentRevoked()
+            raise EnrollmentRevokedError()
         if enrollment.access_version != version:
-            raise AccessLinkInvalid()
+            raise AccessLinkInvalidError()
         return Learner(enrollment), None
 
     def authenticate_header(self, request) -> str:

@@ -7,58 +7,42 @@ would publish it twice).
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime
-from uuid import UUID
-
 from contexts.courses import services
+from contexts.courses.errors import PurchaseForUnknownCourseError
 from contexts.courses.models import MediaState
-from nlc.events import Event, handles
-from nlc.events.dispatch import DeadLetterError
-
-logger = logging.getLogger("contexts.courses")
+from nlc.events import DeadLetterError, Event, handles
 
 COURSE_PURCHASE = "course_purchase"
-
-
-def _uuid(value) -> UUID | None:
-    return UUID(value) if value else None
-
-
-def _moment(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 @handles("auth.user.created", versions=(1,))
 def coach_copy_from_user_created(event: Event) -> None:
     """Keep a copy of each coach, so an admin can create a course for a coach that exists."""
-    payload = event.payload
-    if payload["role"] != "coach":
+    if event.text("role") != "coach":
         return
     services.coach_copy_save(
-        coach_id=UUID(payload["coachId"]),
-        email=payload["email"],
-        first_name=payload["firstName"],
-        last_name=payload["lastName"],
-        created_at=_moment(payload["createdAt"]),
+        coach_id=event.uuid("coachId"),
+        email=event.text("email"),
+        first_name=event.text("firstName"),
+        last_name=event.text("lastName"),
+        created_at=event.moment("createdAt"),
     )
 
 
 @handles("billing.payment.completed", versions=(1,))
 def enroll_buyer(event: Event) -> None:
-    payload = event.payload
-    if payload["kind"] != COURSE_PURCHASE or not payload.get("courseId"):
+    if event.text("kind") != COURSE_PURCHASE or not event.value("courseId", None):
         return
     try:
         services.enrollment_create_from_payment(
-            transaction_id=UUID(payload["transactionId"]),
-            coach_id=UUID(payload["coachId"]),
-            course_id=UUID(payload["courseId"]),
-            client_id=_uuid(payload.get("clientId")),
-            client_email=payload["clientEmail"],
-            client_name=payload.get("clientName") or "",
+            transaction_id=event.uuid("transactionId"),
+            coach_id=event.uuid("coachId"),
+            course_id=event.uuid("courseId"),
+            client_id=event.optional_uuid("clientId"),
+            client_email=event.text("clientEmail"),
+            client_name=event.text("clientName", default=""),
         )
-    except services.PurchaseForUnknownCourse as error:
+    except PurchaseForUnknownCourseError as error:
         # Retrying cannot make the course appear: straight to the dead letters, where an operator
         # sees a paid purchase that enrolled nobody.
         raise DeadLetterError(str(error)) from error
@@ -66,28 +50,30 @@ def enroll_buyer(event: Event) -> None:
 
 @handles("billing.payment.refunded", versions=(1,))
 def revoke_refunded_enrollment(event: Event) -> None:
-    payload = event.payload
-    if payload["kind"] != COURSE_PURCHASE or not payload["fullRefund"]:
+    if event.text("kind") != COURSE_PURCHASE or not event.value("fullRefund"):
         return
-    services.enrollment_revoke_for_refund(transaction_id=UUID(payload["transactionId"]))
+    services.enrollment_revoke_for_refund(transaction_id=event.uuid("transactionId"))
 
 
 def _media_state_apply(event: Event, *, state: str, at_field: str, duration_seconds: int | None = None) -> None:
-    payload = event.payload
     services.media_asset_state_apply(
-        asset_id=UUID(payload["assetId"]),
-        coach_id=UUID(payload["coachId"]),
-        kind=payload["kind"],
+        asset_id=event.uuid("assetId"),
+        coach_id=event.uuid("coachId"),
+        kind=event.text("kind"),
         state=state,
-        changed_at=_moment(payload[at_field]),
+        changed_at=event.moment(at_field),
         duration_seconds=duration_seconds,
     )
 
 
 @handles("media.asset.ready", versions=(1,))
 def lesson_media_ready(event: Event) -> None:
+    duration = event.value("durationSeconds", None)
     _media_state_apply(
-        event, state=MediaState.READY, at_field="readyAt", duration_seconds=event.payload.get("durationSeconds")
+        event,
+        state=MediaState.READY,
+        at_field="readyAt",
+        duration_seconds=event.integer("durationSeconds") if duration is not None else None,
     )
 
 

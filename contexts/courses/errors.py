@@ -1,74 +1,58 @@
-"""The courses context's domain errors: each has its HTTP status and a stable code (nlc.api.errors)."""
+"""Every error of the courses context, in domain words: each subclasses a kind of :mod:`nlc.errors`
+(which the API layer maps to a status) and keeps a stable ``code``. Not found is the kernel's
+``NotFoundError.of("course" | "module" | "lesson" | "enrollment")``."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from uuid import UUID
 
-from nlc.api.errors import ApiError
+from nlc.errors import (
+    AuthenticationFailedError,
+    ConflictError,
+    InvalidInputError,
+    NotPermittedError,
+)
+from nlc.time import iso_z
 
 
-class NotFound(ApiError):
-    status_code = 404
-    default_code = "not_found"
-    default_detail = "Not found."
+class FieldsInvalidError(InvalidInputError):
+    """Inputs that break a rule of the domain, named in ``field_errors`` (domain names, e.g. ``opens_at``)."""
+
+    code = "invalid"
+    message = "The request is invalid: see fieldErrors."
 
 
-class CourseNotFound(NotFound):
-    default_code = "course_not_found"
-    default_detail = "No such course."
+class CourseHasEnrollmentsError(ConflictError):
+    code = "course_has_enrollments"
+    message = "This course has enrollments and cannot be deleted: archive it instead."
 
 
-class ModuleNotFound(NotFound):
-    default_code = "module_not_found"
-    default_detail = "No such module."
+class CourseEmptyError(ConflictError):
+    code = "course_empty"
+    message = "A course needs at least one lesson before it can be published."
 
 
-class LessonNotFound(NotFound):
-    default_code = "lesson_not_found"
-    default_detail = "No such lesson."
+class CourseArchivedError(ConflictError):
+    code = "course_archived"
+    message = "This course is archived: publish it again before enrolling anyone."
 
 
-class EnrollmentNotFound(NotFound):
-    default_code = "enrollment_not_found"
-    default_detail = "No such enrollment."
-
-
-class CourseHasEnrollments(ApiError):
-    status_code = 409
-    default_code = "course_has_enrollments"
-    default_detail = "This course has enrollments and cannot be deleted: archive it instead."
-
-
-class CourseEmpty(ApiError):
-    status_code = 409
-    default_code = "course_empty"
-    default_detail = "A course needs at least one lesson before it can be published."
-
-
-class CourseArchived(ApiError):
-    status_code = 409
-    default_code = "course_archived"
-    default_detail = "This course is archived: publish it again before enrolling anyone."
-
-
-class OrderMismatch(ApiError):
-    status_code = 400
-    default_code = "order_mismatch"
+class OrderMismatchError(InvalidInputError):
+    code = "order_mismatch"
+    message = "The new order must name every item exactly once."
 
     def __init__(self, *, field: str, expected: list[UUID]):
         super().__init__(
-            "The new order must name every item exactly once.",
             field_errors={field: ["Give every id of the current items exactly once."]},
             details={"expected": sorted(str(item) for item in expected)},
         )
 
 
-class LessonLocked(ApiError):
-    status_code = 403
-    default_code = "lesson_locked"
+class LessonLockedError(NotPermittedError):
+    code = "lesson_locked"
 
-    def __init__(self, *, reason: str, opens_at: datetime | None, waiting_for: UUID | None):
+    def __init__(self, *, reason: str | None, opens_at: datetime | None, waiting_for: UUID | None):
         if opens_at is not None:
             message = f"This lesson opens on {opens_at.isoformat()}."
         else:
@@ -77,39 +61,43 @@ class LessonLocked(ApiError):
             message,
             details={
                 "reason": reason,
-                "opensAt": opens_at.isoformat().replace("+00:00", "Z") if opens_at else None,
+                "opensAt": iso_z(opens_at),
                 "waitingForLessonId": str(waiting_for) if waiting_for else None,
             },
         )
 
 
-class VideoCompletesByWatching(ApiError):
-    status_code = 400
-    default_code = "video_completes_by_watching"
-    default_detail = "A video lesson is completed by watching it, not by marking it: send positionSeconds."
+class VideoCompletesByWatchingError(InvalidInputError):
+    code = "video_completes_by_watching"
+    message = "A video lesson is completed by watching it, not by marking it: send positionSeconds."
 
     def __init__(self):
-        super().__init__(field_errors={"completed": [self.default_detail]})
+        super().__init__(field_errors={"completed": [self.message]})
 
 
-class ProgressInvalid(ApiError):
-    status_code = 400
-    default_code = "invalid"
+class ProgressInvalidError(InvalidInputError):
+    code = "invalid"
 
 
-class AccessLinkInvalid(ApiError):
-    status_code = 401
-    default_code = "access_link_invalid"
-    default_detail = "This access link is not valid (any more): ask the coach for a new one."
+class AccessLinkInvalidError(AuthenticationFailedError):
+    code = "access_link_invalid"
+    message = "This access link is not valid (any more): ask the coach for a new one."
 
 
-class EnrollmentRevoked(ApiError):
-    status_code = 403
-    default_code = "enrollment_revoked"
-    default_detail = "Access to this course has been withdrawn."
+class AccessTokenInvalidError(Exception):
+    """An access-link token we did not issue (or a malformed one); the API answers AccessLinkInvalidError."""
 
 
-class EnrollmentRequired(ApiError):
-    status_code = 403
-    default_code = "enrollment_required"
-    default_detail = "Only the free-preview lessons of a course can be read without enrolling."
+class EnrollmentRevokedError(NotPermittedError):
+    code = "enrollment_revoked"
+    message = "Access to this course has been withdrawn."
+
+
+class EnrollmentRequiredError(NotPermittedError):
+    code = "enrollment_required"
+    message = "Only the free-preview lessons of a course can be read without enrolling."
+
+
+class PurchaseForUnknownCourseError(Exception):
+    """A course purchase names a course that is not the coach's: money was taken, nobody enrolled.
+    A consumer dead-letters the event (retrying cannot make the course appear)."""

@@ -8,7 +8,6 @@ structure from the cache (contexts.courses.structure).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -17,14 +16,15 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from contexts.courses import rules
-from contexts.courses.errors import (
-    CourseNotFound,
-    EnrollmentNotFound,
-    EnrollmentRequired,
-    LessonLocked,
-    LessonNotFound,
-    ModuleNotFound,
+from contexts.courses.data import (
+    NO_PROGRESS,
+    CourseAggregates,
+    LearnerLesson,
+    LessonFunnelRow,
+    LessonProgressView,
+    Outline,
 )
+from contexts.courses.errors import EnrollmentRequiredError, LessonLockedError
 from contexts.courses.models import (
     Coach,
     Course,
@@ -37,7 +37,8 @@ from contexts.courses.models import (
     Module,
     ProgressSnapshot,
 )
-from contexts.courses.structure import CourseStructure, LessonNode, course_structure
+from contexts.courses.structure import CourseStructure, course_structure
+from nlc.api.principal import Principal
 from nlc.api.scoping import scope_to_principal
 
 # --- Coach and admin ---------------------------------------------------------------------------
@@ -47,50 +48,43 @@ def coach_get(*, coach_id: UUID) -> Coach | None:
     return Coach.objects.filter(pk=coach_id).first()
 
 
-def course_list(*, principal, filters: dict[str, Any] | None = None) -> QuerySet[Course]:
+def course_list(*, principal: Principal, filters: dict[str, Any] | None = None) -> QuerySet[Course]:
     """The courses the principal may see, newest first, each with its lesson count and aggregates."""
     filters = filters or {}
     courses = scope_to_principal(Course.objects.all(), principal)
     if filters.get("status"):
         courses = courses.filter(status=filters["status"])
-    if filters.get("coachId"):
-        courses = courses.filter(coach_id=filters["coachId"])
+    if filters.get("coach_id"):
+        courses = courses.filter(coach_id=filters["coach_id"])
     if filters.get("search"):
         term = filters["search"]
         courses = courses.filter(Q(title__icontains=term) | Q(slug__icontains=term))
     return courses.select_related("stats").annotate(lesson_count=Count("lessons")).order_by("-created_at", "-id")
 
 
-def course_get(*, principal, course_id: UUID) -> Course:
-    course = scope_to_principal(Course.objects.select_related("stats"), principal).filter(pk=course_id).first()
-    if course is None:
-        raise CourseNotFound()
-    return course
+def course_get(*, principal: Principal, course_id: UUID) -> Course | None:
+    return scope_to_principal(Course.objects.select_related("stats"), principal).filter(pk=course_id).first()
 
 
-def module_get(*, principal, module_id: UUID) -> Module:
-    module = (
+def module_get(*, principal: Principal, module_id: UUID) -> Module | None:
+    return (
         scope_to_principal(Module.objects.select_related("course"), principal, field="course__coach_id")
         .filter(pk=module_id)
         .first()
     )
-    if module is None:
-        raise ModuleNotFound()
-    return module
 
 
-def lesson_get(*, principal, lesson_id: UUID) -> Lesson:
-    lesson = (
+def lesson_get(*, principal: Principal, lesson_id: UUID) -> Lesson | None:
+    return (
         scope_to_principal(Lesson.objects.select_related("course"), principal, field="course__coach_id")
         .filter(pk=lesson_id)
         .first()
     )
-    if lesson is None:
-        raise LessonNotFound()
-    return lesson
 
 
-def enrollment_list(*, principal, course: Course, filters: dict[str, Any] | None = None) -> QuerySet[Enrollment]:
+def enrollment_list(
+    *, principal: Principal, course: Course, filters: dict[str, Any] | None = None
+) -> QuerySet[Enrollment]:
     """A course's enrollments with each learner's progress, most recent first."""
     filters = filters or {}
     enrollments = scope_to_principal(Enrollment.objects.filter(course=course), principal)
@@ -102,38 +96,23 @@ def enrollment_list(*, principal, course: Course, filters: dict[str, Any] | None
     return enrollments.order_by("-enrolled_at", "-id")
 
 
-def enrollment_get(*, principal, enrollment_id: UUID) -> Enrollment:
-    enrollment = (
-        scope_to_principal(Enrollment.objects.select_related("course"), principal).filter(pk=enrollment_id).first()
-    )
-    if enrollment is None:
-        raise EnrollmentNotFound()
-    return enrollment
+def enrollment_get(*, principal: Principal, enrollment_id: UUID) -> Enrollment | None:
+    return scope_to_principal(Enrollment.objects.select_related("course"), principal).filter(pk=enrollment_id).first()
 
 
-def snapshot_list(*, enrollment: Enrollment, since=None, until=None) -> QuerySet[ProgressSnapshot]:
-    snapshots = ProgressSnapshot.objects.filter(enrollment=enrollment).order_by("day")
-    if since:
-        snapshots = snapshots.filter(day__gte=since)
-    if until:
-        snapshots = snapshots.filter(day__lte=until)
+def snapshot_list(
+    *, principal: Principal, enrollment: Enrollment, filters: dict[str, Any] | None = None
+) -> QuerySet[ProgressSnapshot]:
+    """An enrollment's daily snapshots, oldest first (``since`` and ``until``: days, inclusive)."""
+    filters = filters or {}
+    snapshots = scope_to_principal(
+        ProgressSnapshot.objects.filter(enrollment=enrollment), principal, field="enrollment__coach_id"
+    ).order_by("day")
+    if filters.get("since"):
+        snapshots = snapshots.filter(day__gte=filters["since"])
+    if filters.get("until"):
+        snapshots = snapshots.filter(day__lte=filters["until"])
     return snapshots
-
-
-@dataclass(frozen=True)
-class LessonFunnelRow:
-    lesson: LessonNode
-    index: int
-    learners_started: int
-    learners_completed: int
-    drop_off_percent: float
-
-
-@dataclass(frozen=True)
-class CourseAggregates:
-    course: Course
-    stats: CourseStats
-    lessons: list[LessonFunnelRow]
 
 
 def course_aggregates(*, course: Course) -> CourseAggregates:
@@ -150,7 +129,8 @@ def course_aggregates(*, course: Course) -> CourseAggregates:
             "lesson_id", "learners_started", "learners_completed"
         )
     }
-    rows, base = [], stats.enrollments_total
+    rows: list[LessonFunnelRow] = []
+    base = stats.enrollments_total
     for index, lesson in enumerate(structure.lessons.values()):
         row = counts.get(lesson.id, {"learners_started": 0, "learners_completed": 0})
         completed = row["learners_completed"]
@@ -179,45 +159,11 @@ def enrollment_for_access(*, enrollment_id: UUID) -> Enrollment | None:
         return None
 
 
-@dataclass(frozen=True)
-class LessonProgressView:
-    position_seconds: int = 0
-    watched_seconds: int = 0
-    completed_at: datetime | None = None
-    last_reported_at: datetime | None = None
-
-    @property
-    def completed(self) -> bool:
-        return self.completed_at is not None
-
-
-NO_PROGRESS = LessonProgressView()
-
-
 def progress_by_lesson(*, enrollment: Enrollment) -> dict[UUID, LessonProgressView]:
     rows = LessonProgress.objects.filter(enrollment=enrollment).values_list(
         "lesson_id", "position_seconds", "watched_seconds", "completed_at", "last_reported_at"
     )
     return {row[0]: LessonProgressView(*row[1:]) for row in rows}
-
-
-@dataclass(frozen=True)
-class Outline:
-    enrollment: Enrollment
-    structure: CourseStructure
-    modules: dict[UUID, rules.Availability]
-    lessons: dict[UUID, rules.Availability]
-    progress: dict[UUID, LessonProgressView]
-
-    @property
-    def resume_lesson_id(self) -> UUID | None:
-        """The lesson the learner reported on last, if it is still in the course and open."""
-        reported = [
-            (view.last_reported_at, lesson_id)
-            for lesson_id, view in self.progress.items()
-            if lesson_id in self.lessons and self.lessons[lesson_id].is_open and view.last_reported_at
-        ]
-        return max(reported)[1] if reported else None
 
 
 def learner_outline(*, enrollment: Enrollment, now: datetime | None = None) -> Outline:
@@ -250,25 +196,20 @@ def lesson_availability_for(
 
 
 def lesson_open_check(*, enrollment: Enrollment, structure: CourseStructure, lesson_id: UUID, now: datetime) -> None:
-    """Raise LessonNotFound for a lesson of another course, LessonLocked for one not open yet."""
-    if lesson_id not in structure.lessons:
-        raise LessonNotFound()
+    """Raise LessonLockedError for a lesson of the course that is not open yet."""
     availability = lesson_availability_for(enrollment=enrollment, structure=structure, lesson_id=lesson_id, now=now)
     if not availability.is_open:
-        raise LessonLocked(
+        raise LessonLockedError(
             reason=availability.reason, opens_at=availability.opens_at, waiting_for=availability.waiting_for
         )
 
 
-@dataclass(frozen=True)
-class LearnerLesson:
-    lesson: Lesson
-    progress: LessonProgressView
-
-
-def learner_lesson(*, enrollment: Enrollment, lesson_id: UUID, now: datetime | None = None) -> LearnerLesson:
-    """One open lesson of the learner's course with its content and the learner's progress."""
+def learner_lesson(*, enrollment: Enrollment, lesson_id: UUID, now: datetime | None = None) -> LearnerLesson | None:
+    """One open lesson of the learner's course with its content and the learner's progress; None for
+    a lesson of another course, LessonLockedError for one not open yet."""
     structure = course_structure(enrollment.course)
+    if lesson_id not in structure.lessons:
+        return None
     lesson_open_check(enrollment=enrollment, structure=structure, lesson_id=lesson_id, now=now or timezone.now())
     lesson = Lesson.objects.get(pk=lesson_id)
     row = (
@@ -282,18 +223,17 @@ def learner_lesson(*, enrollment: Enrollment, lesson_id: UUID, now: datetime | N
 # --- Public previews ---------------------------------------------------------------------------
 
 
-def published_course_get(*, course_id: UUID) -> Course:
-    course = Course.objects.filter(pk=course_id, status=CourseStatus.PUBLISHED).first()
-    if course is None:
-        raise CourseNotFound()
-    return course
+def published_course_get(*, course_id: UUID) -> Course | None:
+    return Course.objects.filter(pk=course_id, status=CourseStatus.PUBLISHED).first()
 
 
-def preview_lesson_get(*, course: Course, lesson_id: UUID) -> Lesson:
+def preview_lesson_get(*, course: Course, lesson_id: UUID) -> Lesson | None:
+    """A free-preview lesson of ``course``; None for a lesson of another course, EnrollmentRequiredError
+    for one that is not a free preview."""
     structure = course_structure(course)
     node = structure.lessons.get(lesson_id)
     if node is None:
-        raise LessonNotFound()
+        return None
     if not node.is_free_preview:
-        raise EnrollmentRequired()
+        raise EnrollmentRequiredError()
     return Lesson.objects.get(pk=lesson_id)

@@ -19,6 +19,8 @@ from uuid import UUID
 
 from django.core.cache import cache
 
+from contexts.courses.models import Lesson, Module
+
 CACHE_SECONDS = 24 * 3600
 _MEMO_SIZE = 512
 _memo: OrderedDict[str, CourseStructure] = OrderedDict()
@@ -82,8 +84,6 @@ class CourseStructure:
 
 def structure_build(course) -> CourseStructure:
     """Read a course's structure from the database (two queries)."""
-    from contexts.courses.models import Lesson, Module
-
     modules = list(Module.objects.filter(course_id=course.pk).order_by("position").values())
     lessons = list(Lesson.objects.filter(course_id=course.pk).values(*_LESSON_COLUMNS))
     by_module: dict[UUID, list[dict]] = {module["id"]: [] for module in modules}

@@ -1,11 +1,11 @@
-"""Fixtures of the courses tests: callers (a coach, another coach, an admin, a learner), courses
-built through the services, and events built as their producers publish them."""
+"""Helpers of the courses tests: a learner's client for an enrollment, courses built through the
+services, and billing's payloads. The callers (coach_client, other_coach_client, admin_client) and
+events (envelope, deliver_event) are the kernel's fixtures (nlc.testing)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,11 +15,8 @@ from contexts.courses import services
 from contexts.courses.access import access_token_issue
 from contexts.courses.models import Course, Enrollment, Lesson, LessonKind, Module
 from contexts.courses.structure import memo_clear
-from nlc.events.contracts import registry
-from nlc.events.envelope import make_envelope
-
-COACH_ID = uuid.UUID("0c0ac000-0000-4000-8000-000000000001")
-OTHER_COACH_ID = uuid.UUID("0c0ac000-0000-4000-8000-000000000002")
+from nlc.clients import client_id_for
+from nlc.testing.principals import COACH_ID
 
 
 @pytest.fixture(autouse=True)
@@ -27,22 +24,8 @@ def _fresh_structure_memo():
     memo_clear()
 
 
-@pytest.fixture
-def coach_api(principal_client) -> APIClient:
-    return principal_client(role="coach", user_id=COACH_ID, email="cory@example.com")
-
-
-@pytest.fixture
-def other_coach_api(principal_client) -> APIClient:
-    return principal_client(role="coach", user_id=OTHER_COACH_ID, email="olga@example.com")
-
-
-@pytest.fixture
-def admin_api(principal_client) -> APIClient:
-    return principal_client(role="admin", email="ada@example.com")
-
-
-def learner_api(enrollment: Enrollment) -> APIClient:
+def learner_client_for(enrollment: Enrollment) -> APIClient:
+    """A learner's API client with the current access link of ``enrollment``."""
     client = APIClient()
     token = access_token_issue(enrollment_id=enrollment.id, access_version=enrollment.access_version)
     client.credentials(HTTP_AUTHORIZATION=f"AccessLink {token}")
@@ -87,24 +70,6 @@ def grant(course: Course, email: str = "lee@example.com", name: str = "Lee Learn
     return Enrollment.objects.select_related("course").get(pk=result.enrollment.pk)
 
 
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def envelope(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """An envelope as its producer would publish it; the payload must keep its contract."""
-    contract = registry().get(event_type)
-    contract.validate(payload)
-    return make_envelope(
-        event_type=event_type,
-        version=contract.version,
-        producer=contract.producer,
-        payload=payload,
-        trace_id=uuid.uuid4().hex,
-        source=f"nlc/{contract.producer}",
-    )
-
-
 def payment_completed_payload(
     *,
     course_id: uuid.UUID,
@@ -114,8 +79,6 @@ def payment_completed_payload(
     name: str = "Bea Buyer",
     kind: str = "course_purchase",
 ) -> dict[str, Any]:
-    from nlc.clients import client_id_for
-
     return {
         "transactionId": str(transaction_id or uuid.uuid4()),
         "coachId": str(coach_id),
@@ -143,8 +106,6 @@ def payment_refunded_payload(
     email: str = "buyer@example.com",
     full: bool = True,
 ) -> dict[str, Any]:
-    from nlc.clients import client_id_for
-
     return {
         "refundId": str(uuid.uuid4()),
         "transactionId": str(transaction_id),

@@ -4,13 +4,13 @@ import pytest
 from django.contrib import admin
 
 from contexts.courses.models import Course, Enrollment, EnrollmentStatus
-from contexts.courses.tests.conftest import build_course, grant, learner_api
+from contexts.courses.tests.conftest import build_course, grant, learner_client_for
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 @pytest.fixture
-def admin_client(client, django_user_model):
+def admin_site_client(client, django_user_model):
     user = django_user_model.objects.create(email="root@example.com", role="admin", is_superuser=True)
     client.force_login(user)
     return client
@@ -22,25 +22,27 @@ def _courses_models() -> list:
     return list(apps.get_app_config("courses").get_models())
 
 
-def test_every_model_is_registered_and_its_pages_answer(admin_client):
+def test_every_model_is_registered_and_its_pages_answer(admin_site_client):
     built = build_course()
     enrollment = grant(built.course)
-    learner_api(enrollment).post(f"/courses/learn/lessons/{built.lessons['Intro'].id}/progress", {"completed": True})
+    learner_client_for(enrollment).post(
+        f"/courses/learn/lessons/{built.lessons['Intro'].id}/progress", {"completed": True}
+    )
     for model in _courses_models():
         assert admin.site.is_registered(model), model
         name = model._meta.model_name
-        assert admin_client.get(f"/admin/courses/{name}/").status_code == 200, name
+        assert admin_site_client.get(f"/admin/courses/{name}/").status_code == 200, name
         row = model.objects.first()
         if row is not None:
-            assert admin_client.get(f"/admin/courses/{name}/{row.pk}/change/").status_code == 200, name
+            assert admin_site_client.get(f"/admin/courses/{name}/{row.pk}/change/").status_code == 200, name
 
 
-def test_a_lesson_renamed_in_the_admin_reaches_the_learner(admin_client):
+def test_a_lesson_renamed_in_the_admin_reaches_the_learner(admin_site_client):
     built = build_course()
     lesson = built.lessons["Intro"]
-    learner = learner_api(grant(built.course))
+    learner = learner_client_for(grant(built.course))
     assert learner.get("/courses/learn/outline").json()["modules"][0]["lessons"][0]["title"] == "Intro"
-    response = admin_client.post(
+    response = admin_site_client.post(
         f"/admin/courses/lesson/{lesson.pk}/change/",
         {
             "module": lesson.module_id,
@@ -57,11 +59,11 @@ def test_a_lesson_renamed_in_the_admin_reaches_the_learner(admin_client):
     assert learner.get("/courses/learn/outline").json()["modules"][0]["lessons"][0]["title"] == "Renamed here"
 
 
-def test_admin_actions_go_through_the_services(admin_client):
+def test_admin_actions_go_through_the_services(admin_site_client):
     built = build_course(publish=False)
     enrollment = grant(built.course)
-    admin_client.post("/admin/courses/course/", {"action": "publish", "_selected_action": [str(built.course.pk)]})
+    admin_site_client.post("/admin/courses/course/", {"action": "publish", "_selected_action": [str(built.course.pk)]})
     assert Course.objects.get().status == "published"
-    admin_client.post("/admin/courses/enrollment/", {"action": "revoke", "_selected_action": [str(enrollment.pk)]})
+    admin_site_client.post("/admin/courses/enrollment/", {"action": "revoke", "_selected_action": [str(enrollment.pk)]})
     assert Enrollment.objects.get().status == EnrollmentStatus.REVOKED
-    assert learner_api(enrollment).get("/courses/learn/outline").status_code == 403
+    assert learner_client_for(enrollment).get("/courses/learn/outline").status_code == 403

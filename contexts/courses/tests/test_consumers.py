@@ -8,18 +8,11 @@ import pytest
 from django.db import transaction
 
 from contexts.courses.models import Coach, Enrollment, LessonKind, MediaAsset
-from contexts.courses.tests.conftest import (
-    COACH_ID,
-    OTHER_COACH_ID,
-    build_course,
-    envelope,
-    payment_completed_payload,
-    payment_refunded_payload,
-)
+from contexts.courses.tests.conftest import build_course, payment_completed_payload, payment_refunded_payload
 from nlc.db.router import alias_for_context
 from nlc.events import publish
-from nlc.events.dispatch import dispatch
 from nlc.events.models import InboxEntry
+from nlc.testing.principals import COACH_ID, OTHER_COACH_ID
 
 ASSET_ID = uuid.UUID("a55e7000-0000-4000-8000-000000000001")
 
@@ -60,63 +53,65 @@ def _video(**fields):
 
 
 @pytest.mark.django_db(databases=["courses"])
-def test_a_lessons_video_state_follows_media(coach_api):
+def test_a_lessons_video_state_follows_media(coach_client, envelope, deliver_event):
     lesson = _video()
     assert lesson.media_state == "pending"
-    dispatch("courses", envelope("media.asset.ready", _ready()))
+    deliver_event("courses", envelope("media.asset.ready", _ready()))
     lesson.refresh_from_db()
     assert (lesson.media_state, lesson.duration_seconds) == ("ready", 245)
     # the coach's view of the course follows at once (the cached structure is replaced)
-    detail = coach_api.get(f"/courses/courses/{lesson.course_id}").json()
+    detail = coach_client.get(f"/courses/courses/{lesson.course_id}").json()
     assert detail["modules"][0]["lessons"][0]["mediaState"] == "ready"
-    dispatch("courses", envelope("media.asset.failed", _failed()))
+    deliver_event("courses", envelope("media.asset.failed", _failed()))
     lesson.refresh_from_db()
     assert lesson.media_state == "failed"
-    dispatch("courses", envelope("media.asset.deleted", _deleted()))
+    deliver_event("courses", envelope("media.asset.deleted", _deleted()))
     lesson.refresh_from_db()
     assert lesson.media_state == "deleted"
     # a deleted asset stays deleted, whatever arrives late
-    dispatch("courses", envelope("media.asset.ready", _ready(at="2026-11-21T00:00:00Z")))
+    deliver_event("courses", envelope("media.asset.ready", _ready(at="2026-11-21T00:00:00Z")))
     lesson.refresh_from_db()
     assert lesson.media_state == "deleted"
 
 
 @pytest.mark.django_db(databases=["courses"])
-def test_an_older_media_event_does_not_undo_a_newer_one():
+def test_an_older_media_event_does_not_undo_a_newer_one(envelope, deliver_event):
     lesson = _video()
-    dispatch("courses", envelope("media.asset.failed", _failed(at="2026-11-20T11:00:00Z")))
-    dispatch("courses", envelope("media.asset.ready", _ready(at="2026-11-20T10:00:00Z")))
+    deliver_event("courses", envelope("media.asset.failed", _failed(at="2026-11-20T11:00:00Z")))
+    deliver_event("courses", envelope("media.asset.ready", _ready(at="2026-11-20T10:00:00Z")))
     lesson.refresh_from_db()
     assert lesson.media_state == "failed"
 
 
 @pytest.mark.django_db(databases=["courses"])
-def test_a_lesson_that_picks_up_a_ready_asset_starts_ready_and_another_coachs_asset_is_refused(coach_api):
-    dispatch("courses", envelope("media.asset.ready", _ready()))
+def test_a_lesson_that_picks_up_a_ready_asset_starts_ready_and_another_coachs_asset_is_refused(
+    coach_client, envelope, deliver_event
+):
+    deliver_event("courses", envelope("media.asset.ready", _ready()))
     module = build_course(publish=False).modules[0]
-    created = coach_api.post(
+    created = coach_client.post(
         f"/courses/modules/{module.id}/lessons", {"title": "V", "kind": "video", "mediaAssetId": str(ASSET_ID)}
     ).json()
     assert (created["mediaState"], created["durationSeconds"]) == ("ready", 245)
     foreign = uuid.uuid4()
-    dispatch("courses", envelope("media.asset.ready", _ready(asset_id=foreign, coach_id=OTHER_COACH_ID)))
-    refused = coach_api.post(
+    deliver_event("courses", envelope("media.asset.ready", _ready(asset_id=foreign, coach_id=OTHER_COACH_ID)))
+    refused = coach_client.post(
         f"/courses/modules/{module.id}/lessons", {"title": "W", "kind": "video", "mediaAssetId": str(foreign)}
     )
     assert (refused.status_code, list(refused.json()["fieldErrors"])) == (400, ["mediaAssetId"])
 
 
 @pytest.mark.django_db(databases=["courses"])
-def test_media_events_of_another_coach_do_not_touch_this_coachs_lessons():
+def test_media_events_of_another_coach_do_not_touch_this_coachs_lessons(envelope, deliver_event):
     lesson = _video()
-    dispatch("courses", envelope("media.asset.ready", _ready(coach_id=OTHER_COACH_ID)))
+    deliver_event("courses", envelope("media.asset.ready", _ready(coach_id=OTHER_COACH_ID)))
     lesson.refresh_from_db()
     assert lesson.media_state == "pending"
     assert MediaAsset.objects.get().coach_id == OTHER_COACH_ID
 
 
 @pytest.mark.django_db(databases=["courses"])
-def test_coaches_are_copied_from_auth_and_admins_are_not():
+def test_coaches_are_copied_from_auth_and_admins_are_not(envelope, deliver_event):
     coach_id = uuid.uuid4()
     created = {
         "userId": str(coach_id),
@@ -128,9 +123,9 @@ def test_coaches_are_copied_from_auth_and_admins_are_not():
         "createdAt": "2026-11-20T10:00:00Z",
         "signupMethod": "password",
     }
-    dispatch("courses", envelope("auth.user.created", created))
+    deliver_event("courses", envelope("auth.user.created", created))
     admin_id = str(uuid.uuid4())
-    dispatch(
+    deliver_event(
         "courses",
         envelope("auth.user.created", {**created, "userId": admin_id, "role": "admin", "coachId": None}),
     )

@@ -9,8 +9,6 @@ from django.core.management.base import OutputWrapper
 
 from contexts.courses import demo
 from contexts.courses.models import Course, Enrollment, LessonKind
-from contexts.courses.tests.conftest import envelope
-from nlc.events.dispatch import dispatch
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -21,10 +19,10 @@ def _seed() -> str:
     return out.getvalue()
 
 
-def test_the_demo_course_and_learner_link(api_client):
+def test_the_demo_course_and_learner_link(api_client, envelope, deliver_event):
     # given courses has heard of the demo coach (auth.user.created, as auth's demo data publishes it)
     coach_id = uuid.uuid4()
-    dispatch(
+    deliver_event(
         "courses",
         envelope(
             "auth.user.created",

@@ -11,18 +11,11 @@ from jsonschema import Draft202012Validator
 
 from contexts.courses.access import access_token_issue
 from contexts.courses.models import Enrollment, LessonKind
-from contexts.courses.tests.conftest import (
-    COACH_ID,
-    build_course,
-    envelope,
-    grant,
-    iso,
-    learner_api,
-    payment_completed_payload,
-)
+from contexts.courses.tests.conftest import build_course, grant, learner_client_for, payment_completed_payload
 from nlc.clients import client_id_for
-from nlc.events.dispatch import dispatch
 from nlc.events.testing import published_events
+from nlc.testing.principals import COACH_ID
+from nlc.time import iso_z
 
 pytestmark = pytest.mark.django_db(databases=["courses"])
 T0 = datetime(2026, 5, 4, 8, 30, tzinfo=UTC)
@@ -43,23 +36,23 @@ def _only(event_type: str) -> dict:
 
 def test_course_created(principal_client):
     with time_machine.travel(T0, tick=False):
-        coach_api = principal_client(role="coach", user_id=COACH_ID)
-        course_id = coach_api.post("/courses/courses", {"title": "Breathe"}).json()["id"]
+        coach_client = principal_client(role="coach", user_id=COACH_ID)
+        course_id = coach_client.post("/courses/courses", {"title": "Breathe"}).json()["id"]
     assert _only("courses.course.created") == {
         "courseId": course_id,
         "coachId": str(COACH_ID),
         "title": "Breathe",
         "status": "draft",
-        "createdAt": iso(T0),
+        "createdAt": iso_z(T0),
     }
 
 
-def test_enrollment_created_from_a_purchase_carries_the_access_link(settings):
+def test_enrollment_created_from_a_purchase_carries_the_access_link(settings, envelope, deliver_event):
     settings.LEARNER_ACCESS_URL_TEMPLATE = "https://learn.example.test/a/{token}"
     course = build_course(title="Breathe").course
     payment = payment_completed_payload(course_id=course.id, email="bea@example.com", name="Bea Buyer")
     with time_machine.travel(T0, tick=False):
-        dispatch("courses", envelope("billing.payment.completed", payment))
+        deliver_event("courses", envelope("billing.payment.completed", payment))
     enrollment = Enrollment.objects.get()
     token = access_token_issue(enrollment_id=enrollment.id, access_version=1)
     assert _only("courses.enrollment.created") == {
@@ -73,15 +66,15 @@ def test_enrollment_created_from_a_purchase_carries_the_access_link(settings):
         "source": "purchase",
         "accessUrl": f"https://learn.example.test/a/{token}",
         "transactionId": payment["transactionId"],
-        "enrolledAt": iso(T0),
+        "enrolledAt": iso_z(T0),
     }
 
 
 def test_enrollment_created_by_hand(principal_client):
     course = build_course(title="Breathe").course
     with time_machine.travel(T0, tick=False):
-        coach_api = principal_client(role="coach", user_id=COACH_ID)
-        body = coach_api.post(f"/courses/courses/{course.id}/enrollments", {"email": "lee@example.com"}).json()
+        coach_client = principal_client(role="coach", user_id=COACH_ID)
+        body = coach_client.post(f"/courses/courses/{course.id}/enrollments", {"email": "lee@example.com"}).json()
     payload = _only("courses.enrollment.created")
     assert (payload["source"], payload["transactionId"], payload["clientName"], payload["accessUrl"]) == (
         "manual",
@@ -98,7 +91,7 @@ def test_progress_updated_and_enrollment_completed():
             modules=[("M", {}, [("Video", LessonKind.VIDEO, {"duration_seconds": 20}), ("Text", LessonKind.TEXT, {})])],
         )
         enrollment = grant(built.course, email="lee@example.com", name="Lee Learner")
-        learner = learner_api(enrollment)
+        learner = learner_client_for(enrollment)
         enrolled_at = enrollment.enrolled_at
         video = built.lessons["Video"]
         # heartbeats that do not complete the video publish nothing
@@ -125,14 +118,14 @@ def test_progress_updated_and_enrollment_completed():
             "lessonId": str(video.id),
             "completedLessons": 1,
             "progressPercent": 50,
-            "updatedAt": iso(completed_video_at),
+            "updatedAt": iso_z(completed_video_at),
         },
         {
             **common,
             "lessonId": str(built.lessons["Text"].id),
             "completedLessons": 2,
             "progressPercent": 100,
-            "updatedAt": iso(finished_at),
+            "updatedAt": iso_z(finished_at),
         },
     ]
     for event in updates:
@@ -145,20 +138,20 @@ def test_progress_updated_and_enrollment_completed():
         "courseTitle": "Breathe",
         "clientEmail": "lee@example.com",
         "clientName": "Lee Learner",
-        "enrolledAt": iso(enrolled_at),
-        "completedAt": iso(finished_at),
+        "enrolledAt": iso_z(enrolled_at),
+        "completedAt": iso_z(finished_at),
     }
 
 
 def test_a_failed_publish_leaves_no_enrollment(monkeypatch):
-    from contexts.courses import services
+    from contexts.courses import events, services
 
     course = build_course().course
 
     def broken(**kwargs):
         raise RuntimeError("contract violated")
 
-    monkeypatch.setattr(services.events, "enrollment_created_publish", broken)
+    monkeypatch.setattr(events, "enrollment_created_publish", broken)
     with pytest.raises(RuntimeError):
         services.enrollment_grant(course=course, email="lee@example.com")
     assert Enrollment.objects.count() == 0

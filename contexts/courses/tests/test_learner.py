@@ -8,8 +8,9 @@ import time_machine
 
 from contexts.courses.access import access_token_issue
 from contexts.courses.models import EnrollmentStatus, LessonKind, LessonProgress
-from contexts.courses.tests.conftest import build_course, grant, iso, learner_api
+from contexts.courses.tests.conftest import build_course, grant, learner_client_for
 from nlc.events.testing import published_events
+from nlc.time import iso_z
 
 pytestmark = pytest.mark.django_db(databases=["courses"])
 
@@ -68,8 +69,8 @@ def test_drip_and_sequence_open_lessons_over_time():
             ],
         )
         lessons = built.lessons
-        learner = learner_api(grant(built.course))
-        week_two_opens = iso(T0 + timedelta(days=7))
+        learner = learner_client_for(grant(built.course))
+        week_two_opens = iso_z(T0 + timedelta(days=7))
         # then only the first lesson is open; week 2 says when it opens
         outline = learner.get("/courses/learn/outline").json()
         assert _state(outline) == {
@@ -133,10 +134,10 @@ def test_a_module_dripping_on_a_date_opens_for_everyone_then_and_a_free_preview_
                 ),
             ],
         )
-        learner = learner_api(grant(built.course))
+        learner = learner_client_for(grant(built.course))
         assert _state(learner.get("/courses/learn/outline").json()) == {
             "Teaser": ("open", None, None),
-            "Body": ("locked", "drip", iso(opens)),
+            "Body": ("locked", "drip", iso_z(opens)),
         }
         assert learner.get(f"/courses/learn/lessons/{built.lessons['Teaser'].id}").status_code == 200
         traveller.move_to(opens)
@@ -146,15 +147,15 @@ def test_a_module_dripping_on_a_date_opens_for_everyone_then_and_a_free_preview_
 def test_a_lesson_drip_counts_from_the_learners_own_enrollment():
     with time_machine.travel(T0, tick=False) as traveller:
         built = build_course(modules=[("M", {}, [("Day 2", LessonKind.TEXT, {"opens_after_days": 2})])])
-        early = learner_api(grant(built.course, email="early@example.com"))
+        early = learner_client_for(grant(built.course, email="early@example.com"))
         traveller.shift(timedelta(days=1))
-        late = learner_api(grant(built.course, email="late@example.com"))
+        late = learner_client_for(grant(built.course, email="late@example.com"))
         traveller.shift(timedelta(days=1))
         assert _state(early.get("/courses/learn/outline").json())["Day 2"][0] == "open"
         assert _state(late.get("/courses/learn/outline").json())["Day 2"] == (
             "locked",
             "drip",
-            iso(T0 + timedelta(days=3)),
+            iso_z(T0 + timedelta(days=3)),
         )
 
 
@@ -173,7 +174,7 @@ def test_a_video_completes_at_its_threshold_of_watched_seconds_not_before():
             ]
         )
         enrollment = grant(built.course)
-        learner = learner_api(enrollment)
+        learner = learner_client_for(enrollment)
         almost = _watch(learner, built.lessons["Default"], 0, 89, traveller)
         assert (almost["completed"], almost["watchedSeconds"], almost["progressPercent"]) == (False, 89, 89)
         assert published_events(context="courses", event_type="courses.progress.updated") == []
@@ -190,7 +191,7 @@ def test_a_video_completes_at_its_threshold_of_watched_seconds_not_before():
 def test_the_video_resumes_exactly_where_the_learner_left():
     with time_machine.travel(T0, tick=False) as traveller:
         built = build_course(modules=[("M", {}, [("Video", LessonKind.VIDEO, {"duration_seconds": 600})])])
-        learner = learner_api(grant(built.course))
+        learner = learner_client_for(grant(built.course))
         video = built.lessons["Video"]
         _watch(learner, video, 0, 80, traveller)
         # the learner seeks back to 00:37 and closes the tab
@@ -212,7 +213,7 @@ def test_rewatching_does_not_count_twice_and_the_ranges_stay_compact():
     with time_machine.travel(T0, tick=False) as traveller:
         built = build_course(modules=[("M", {}, [("Video", LessonKind.VIDEO, {"duration_seconds": 300})])])
         enrollment = grant(built.course)
-        learner = learner_api(enrollment)
+        learner = learner_client_for(enrollment)
         video = built.lessons["Video"]
         _watch(learner, video, 0, 60, traveller)
         _watch(learner, video, 30, 90, traveller)  # half of it again
@@ -227,7 +228,7 @@ def test_a_report_cannot_claim_more_than_could_have_played():
     with time_machine.travel(T0, tick=False) as traveller:
         built = build_course(modules=[("M", {}, [("Video", LessonKind.VIDEO, {"duration_seconds": 3600})])])
         enrollment = grant(built.course)
-        learner = learner_api(enrollment)
+        learner = learner_client_for(enrollment)
         video = built.lessons["Video"]
         # a first report claiming the whole hour counts only the grace (30 s) before the position
         first = learner.post(
@@ -259,12 +260,12 @@ def test_only_the_lessons_that_count_complete_a_course():
             ]
         )
         enrollment = grant(built.course)
-        learner = learner_api(enrollment)
+        learner = learner_client_for(enrollment)
         optional = _complete(learner, built.lessons["Maybe"])
         assert (optional["completed"], optional["enrollment"]["progressPercent"]) == (True, 0)
         assert _complete(learner, built.lessons["Must"])["enrollment"]["progressPercent"] == 50
         last = _complete(learner, built.lessons["File"])
-    assert (last["enrollment"]["status"], last["enrollment"]["completedAt"]) == ("completed", iso(T0))
+    assert (last["enrollment"]["status"], last["enrollment"]["completedAt"]) == ("completed", iso_z(T0))
     enrollment.refresh_from_db()
     assert (enrollment.status, enrollment.counted_lessons_completed, enrollment.counted_lessons_total) == (
         EnrollmentStatus.COMPLETED,
@@ -278,17 +279,17 @@ def test_only_the_lessons_that_count_complete_a_course():
 
 def test_a_course_with_no_required_lesson_counts_them_all():
     built = build_course(modules=[("M", {}, [("A", LessonKind.TEXT, {"is_required": False})] * 1)])
-    learner = learner_api(grant(built.course))
+    learner = learner_client_for(grant(built.course))
     assert learner.get("/courses/learn/outline").json()["enrollment"]["totalLessons"] == 1
     assert _complete(learner, built.lessons["A"])["enrollment"]["status"] == "completed"
 
 
-def test_adding_a_required_lesson_moves_the_learners_percent(coach_api):
+def test_adding_a_required_lesson_moves_the_learners_percent(coach_client):
     built = build_course(modules=[("M", {}, [("A", LessonKind.TEXT, {}), ("B", LessonKind.TEXT, {})])])
     enrollment = grant(built.course)
-    learner = learner_api(enrollment)
+    learner = learner_client_for(enrollment)
     _complete(learner, built.lessons["A"])
-    coach_api.post(f"/courses/modules/{built.modules[0].id}/lessons", {"title": "C", "kind": "text"})
+    coach_client.post(f"/courses/modules/{built.modules[0].id}/lessons", {"title": "C", "kind": "text"})
     enrollment.refresh_from_db()
     assert (enrollment.counted_lessons_completed, enrollment.counted_lessons_total, enrollment.progress_percent) == (
         1,
@@ -298,9 +299,9 @@ def test_adding_a_required_lesson_moves_the_learners_percent(coach_api):
     moved = published_events(context="courses", event_type="courses.progress.updated")[-1]["payload"]
     assert (moved["lessonId"], moved["progressPercent"], moved["totalLessons"]) == (None, 33, 3)
     # deleting the two the learner has not done completes the course
-    coach_api.delete(f"/courses/lessons/{built.lessons['B'].id}")
+    coach_client.delete(f"/courses/lessons/{built.lessons['B'].id}")
     lesson_c = enrollment.course.lessons.get(title="C")
-    coach_api.delete(f"/courses/lessons/{lesson_c.id}")
+    coach_client.delete(f"/courses/lessons/{lesson_c.id}")
     enrollment.refresh_from_db()
     assert (enrollment.status, enrollment.progress_percent) == (EnrollmentStatus.COMPLETED, 100)
 
@@ -309,7 +310,7 @@ def test_progress_input_is_checked():
     built = build_course(
         modules=[("M", {}, [("Video", LessonKind.VIDEO, {"duration_seconds": 60}), ("Text", LessonKind.TEXT, {})])]
     )
-    learner = learner_api(grant(built.course))
+    learner = learner_client_for(grant(built.course))
     video, text = built.lessons["Video"], built.lessons["Text"]
     cases = [
         (video, {}, "positionSeconds"),
@@ -326,11 +327,11 @@ def test_progress_input_is_checked():
 
 def test_reading_a_lesson_gives_its_content():
     built = build_course(modules=[("M", {}, [("Text", LessonKind.TEXT, {"body": "# Hello"})])])
-    lesson = learner_api(grant(built.course)).get(f"/courses/learn/lessons/{built.lessons['Text'].id}").json()
+    lesson = learner_client_for(grant(built.course)).get(f"/courses/learn/lessons/{built.lessons['Text'].id}").json()
     assert (lesson["title"], lesson["body"], lesson["progress"]["completed"]) == ("Text", "# Hello", False)
 
 
-def test_an_access_link_is_needed_and_checked(api_client, coach_api):
+def test_an_access_link_is_needed_and_checked(api_client, coach_client):
     built = build_course()
     enrollment = grant(built.course)
     # no link, a malformed one, a forged signature, a coach's bearer token: all 401, nothing read
@@ -344,8 +345,8 @@ def test_an_access_link_is_needed_and_checked(api_client, coach_api):
     other_version = access_token_issue(enrollment_id=enrollment.id, access_version=enrollment.access_version + 1)
     api_client.credentials(HTTP_AUTHORIZATION=f"AccessLink {other_version}")
     assert api_client.get("/courses/learn/outline").json()["code"] == "access_link_invalid"
-    assert coach_api.get("/courses/learn/outline").status_code == 401
-    assert learner_api(enrollment).get("/courses/learn/outline").status_code == 200
+    assert coach_client.get("/courses/learn/outline").status_code == 401
+    assert learner_client_for(enrollment).get("/courses/learn/outline").status_code == 200
 
 
 def test_the_public_preview_shows_the_outline_and_only_free_previews():

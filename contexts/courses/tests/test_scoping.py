@@ -4,8 +4,9 @@ reaches all; a learner's link reaches only its own enrollment."""
 import pytest
 
 from contexts.courses.models import Course, Enrollment, Lesson, LessonKind, LessonProgress, Module
-from contexts.courses.tests.conftest import OTHER_COACH_ID, build_course, grant, learner_api
+from contexts.courses.tests.conftest import build_course, grant, learner_client_for
 from nlc.events.models import OutboxEvent
+from nlc.testing.principals import OTHER_COACH_ID
 
 pytestmark = pytest.mark.django_db(databases=["courses"])
 
@@ -19,7 +20,7 @@ def theirs():
         modules=[("Their module", {}, [("Their lesson", LessonKind.TEXT, {}), ("Second", LessonKind.TEXT, {})])],
     )
     enrollment = grant(built.course, email="their-learner@example.com")
-    learner_api(enrollment).post(
+    learner_client_for(enrollment).post(
         f"/courses/learn/lessons/{built.lessons['Their lesson'].id}/progress", {"completed": True}
     )
     return {
@@ -78,38 +79,38 @@ def _fill(value, ids):
 
 
 @pytest.mark.parametrize(("method", "url", "body"), ENDPOINTS, ids=[f"{m} {u}" for m, u, _ in ENDPOINTS])
-def test_a_coach_cannot_reach_another_coachs_data(coach_api, theirs, method, url, body):
+def test_a_coach_cannot_reach_another_coachs_data(coach_client, theirs, method, url, body):
     before = _state()
-    response = getattr(coach_api, method)(_fill(url, theirs), _fill(body, theirs))
+    response = getattr(coach_client, method)(_fill(url, theirs), _fill(body, theirs))
     assert response.status_code == 404, response.content
     assert response.json()["code"].endswith("not_found")
     assert _state() == before
 
 
 @pytest.mark.parametrize(("method", "url", "body"), ENDPOINTS, ids=[f"{m} {u}" for m, u, _ in ENDPOINTS])
-def test_an_admin_reaches_every_coachs_data(admin_api, theirs, method, url, body):
-    response = getattr(admin_api, method)(_fill(url, theirs), _fill(body, theirs))
+def test_an_admin_reaches_every_coachs_data(admin_client, theirs, method, url, body):
+    response = getattr(admin_client, method)(_fill(url, theirs), _fill(body, theirs))
     assert response.status_code in {200, 201, 204, 409}, response.content
 
 
-def test_a_coach_lists_only_its_own_courses_even_when_naming_another_coach(coach_api, theirs):
+def test_a_coach_lists_only_its_own_courses_even_when_naming_another_coach(coach_client, theirs):
     mine = build_course(title="Mine").course
-    assert [row["id"] for row in coach_api.get("/courses/courses").json()["results"]] == [str(mine.id)]
-    named = coach_api.get("/courses/courses", {"coachId": str(OTHER_COACH_ID)}).json()
+    assert [row["id"] for row in coach_client.get("/courses/courses").json()["results"]] == [str(mine.id)]
+    named = coach_client.get("/courses/courses", {"coachId": str(OTHER_COACH_ID)}).json()
     assert named["count"] == 0
 
 
-def test_a_coach_cannot_move_a_lesson_into_another_coachs_module(coach_api, theirs):
+def test_a_coach_cannot_move_a_lesson_into_another_coachs_module(coach_client, theirs):
     mine = build_course(title="Mine")
     before = _state()
-    response = coach_api.patch(f"/courses/lessons/{mine.lessons['Intro'].id}", {"moduleId": str(theirs["module"])})
+    response = coach_client.patch(f"/courses/lessons/{mine.lessons['Intro'].id}", {"moduleId": str(theirs["module"])})
     assert (response.status_code, response.json()["fieldErrors"]) == (400, {"moduleId": ["No such module."]})
     assert _state() == before
 
 
 def test_a_learner_link_reaches_only_its_own_enrollment(theirs):
     mine = build_course(title="Mine")
-    me = learner_api(grant(mine.course, email="me@example.com"))
+    me = learner_client_for(grant(mine.course, email="me@example.com"))
     before = _state()
     # another course's lessons do not exist for this link, to read or to progress
     for lesson in (theirs["lesson"], theirs["second"]):

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from contexts.courses import serializers as shapes
 from contexts.courses.models import LessonKind
-from contexts.courses.tests.conftest import build_course, grant, learner_api
+from contexts.courses.tests.conftest import build_course, grant, learner_client_for
 
 pytestmark = pytest.mark.django_db(databases=["courses"])
 
@@ -30,12 +30,12 @@ def _shape(data, like: dict):
     }
 
 
-def test_every_hand_rendered_answer_matches_its_serializer(coach_api):
+def test_every_hand_rendered_answer_matches_its_serializer(coach_client):
     built = build_course(
         modules=[("M", {}, [("Video", LessonKind.VIDEO, {"duration_seconds": 60, "is_free_preview": True})])]
     )
     enrollment = grant(built.course)
-    learner = learner_api(enrollment)
+    learner = learner_client_for(enrollment)
     video = built.lessons["Video"]
     learner.post(f"/courses/learn/lessons/{video.id}/progress", {"positionSeconds": 5, "watchedFromSeconds": 0})
     answers = {
@@ -44,10 +44,10 @@ def test_every_hand_rendered_answer_matches_its_serializer(coach_api):
         shapes.ProgressRecordedSerializer(): learner.post(
             f"/courses/learn/lessons/{video.id}/progress", {"positionSeconds": 6}
         ).json(),
-        shapes.CourseDetailSerializer(): coach_api.get(f"/courses/courses/{built.course.id}").json(),
-        shapes.EnrollmentDetailSerializer(): coach_api.get(f"/courses/enrollments/{enrollment.id}").json(),
-        shapes.CourseAggregatesSerializer(): coach_api.get(f"/courses/courses/{built.course.id}/stats").json(),
-        shapes.PreviewSerializer(): coach_api.get(f"/courses/preview/{built.course.id}").json(),
+        shapes.CourseDetailSerializer(): coach_client.get(f"/courses/courses/{built.course.id}").json(),
+        shapes.EnrollmentDetailSerializer(): coach_client.get(f"/courses/enrollments/{enrollment.id}").json(),
+        shapes.CourseAggregatesSerializer(): coach_client.get(f"/courses/courses/{built.course.id}/stats").json(),
+        shapes.PreviewSerializer(): coach_client.get(f"/courses/preview/{built.course.id}").json(),
     }
     for serializer, answer in answers.items():
         declared = _keys(serializer)

@@ -11,14 +11,15 @@ from django.core.management import call_command
 
 from contexts.courses import services, tasks
 from contexts.courses.models import CourseStats, LessonKind, LessonStats, ProgressSnapshot
-from contexts.courses.tests.conftest import COACH_ID, build_course, grant, learner_api
+from contexts.courses.tests.conftest import build_course, grant, learner_client_for
+from nlc.testing.principals import COACH_ID
 
 pytestmark = pytest.mark.django_db(databases=["courses"])
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def _complete(enrollment, *lessons):
-    client = learner_api(enrollment)
+    client = learner_client_for(enrollment)
     for lesson in lessons:
         assert client.post(f"/courses/learn/lessons/{lesson.id}/progress", {"completed": True}).status_code == 200
 
@@ -113,12 +114,12 @@ def test_beat_runs_the_snapshot_daily():
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {15})
 
 
-def test_the_coach_reads_an_enrollments_snapshots(coach_api, classroom):
+def test_the_coach_reads_an_enrollments_snapshots(coach_client, classroom):
     built, _ = classroom
     ben = built.course.enrollments.get(client_email="ben@example.com")
     for day in ("2026-06-02", "2026-06-03"):
         services.progress_snapshot_take(day=date.fromisoformat(day))
-    response = coach_api.get(f"/courses/enrollments/{ben.id}/snapshots", {"since": "2026-06-03"}).json()
+    response = coach_client.get(f"/courses/enrollments/{ben.id}/snapshots", {"since": "2026-06-03"}).json()
     assert response["results"] == [
         {"day": "2026-06-03", "progressPercent": 66, "completedLessons": 2, "totalLessons": 3}
     ]
