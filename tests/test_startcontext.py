@@ -119,7 +119,7 @@ def test_an_empty_context_is_filled_in_and_keeps_its_readme(tmp_path):
     unchanged = {"README.md", "__init__.py", "migrations/__init__.py", "tests/__init__.py"}
     assert set(outcome.written) == {f"contexts/demo/{path}" for path in LAYOUT - unchanged}
     assert (root / "contexts/demo/README.md").read_text() == STUBS["README.md"]
-    assert "def ready(self):" in (root / "contexts/demo/apps.py").read_text()
+    assert 'label = "demo"' in (root / "contexts/demo/apps.py").read_text()
 
 
 def test_a_file_that_holds_code_is_not_replaced_and_nothing_is_written(tmp_path):

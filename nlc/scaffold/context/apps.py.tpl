@@ -1,6 +1,5 @@
-"""The {{name}} context's Django app: its label, and its event handlers registered at start-up."""
-
-from importlib import import_module
+"""The {{name}} context's Django app. Its handlers in consumers.py are registered at start-up by the
+event bus (nlc.events autodiscovers every enabled context's consumers module)."""
 
 from django.apps import AppConfig
 
@@ -9,7 +8,3 @@ class {{AppConfig}}(AppConfig):
     name = "contexts.{{name}}"
     label = "{{name}}"
     verbose_name = "{{Verbose}}"
-
-    def ready(self):
-        # The @handles decorators of consumers.py register the handlers when it is imported.
-        import_module(f"{self.name}.consumers")

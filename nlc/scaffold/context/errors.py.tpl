@@ -7,8 +7,6 @@ to the status), and its name ends in ``Error``::
         code = "{{entity}}_archived"
         message = "This {{entity_words}} is archived."
 
-"Not found" is no error of its own: a selector answers None and the view calls
-``get_or_404(row, "{{entity}}")`` (code ``{{entity}}_not_found``).
+(with ``from nlc.errors import ConflictError``). "Not found" is no error of its own: a selector
+answers None and the view calls ``get_or_404(row, "{{entity}}")`` (code ``{{entity}}_not_found``).
 """
-
-from nlc.errors import ConflictError, InvalidInputError  # noqa: F401 - the kinds this context's errors derive from
