@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -16,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from contexts.integrations.crypto import secret_decrypt
+from contexts.integrations.data import ResolvedConfig
 from contexts.integrations.models import IntegrationConfig, WebhookEvent
 from contexts.integrations.providers import SECRET_SETTINGS
 from nlc.api.principal import Principal
@@ -69,16 +69,6 @@ def webhook_event_data(*, event: WebhookEvent) -> dict[str, Any]:
 
 
 # --- Configs -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ResolvedConfig:
-    """What intake needs of a provider: whether it is on, every signing secret active now, settings."""
-
-    provider: str
-    enabled: bool
-    secrets: tuple[str, ...]
-    settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 def integration_config_resolve(*, provider: str) -> ResolvedConfig:

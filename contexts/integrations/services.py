@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 from uuid import UUID
@@ -24,8 +23,9 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.utils import timezone
 
-from contexts.integrations import events, handoff, metrics
+from contexts.integrations import events, handoff, metrics, rules
 from contexts.integrations.crypto import secret_encrypt, secret_reencrypt
+from contexts.integrations.data import IntakeResult
 from contexts.integrations.errors import (
     HandOffFailedError,
     IntegrationConfigInvalidError,
@@ -60,13 +60,6 @@ def _policy() -> dict[str, Any]:
 
 
 # --- Intake ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IntakeResult:
-    webhook_event_id: UUID
-    status: str
-    duplicate: bool
 
 
 def webhook_size_check(*, provider: str, declared_bytes: int) -> None:
@@ -187,11 +180,6 @@ def _insert_once(event: WebhookEvent) -> bool:
 # --- Hand-off ----------------------------------------------------------------------------------
 
 
-def webhook_retry_delay(*, attempts: int) -> timedelta:
-    """The wait before attempt ``attempts + 1``: the base, doubling after each failure."""
-    return timedelta(seconds=_policy()["RETRY_BASE_SECONDS"] * 2 ** (attempts - 1))
-
-
 def webhook_hand_off(*, webhook_event_id: UUID | str) -> WebhookEvent | None:
     """Hand a received webhook off to the fanout exchange, once it is due.
 
@@ -205,7 +193,7 @@ def webhook_hand_off(*, webhook_event_id: UUID | str) -> WebhookEvent | None:
             logger.warning("hand-off of an unknown webhook event", extra={"id": str(webhook_event_id)})
             return None
         now = timezone.now()
-        if event.status != WebhookStatus.RECEIVED or (event.next_attempt_at and event.next_attempt_at > now):
+        if not rules.hand_off_due(status=event.status, next_attempt_at=event.next_attempt_at, now=now):
             return event
         event.attempts += 1
         try:
@@ -226,7 +214,7 @@ def _hand_off_succeeded(event: WebhookEvent, *, now: datetime) -> None:
 
 def _hand_off_failed(event: WebhookEvent, *, reason: str, now: datetime) -> None:
     last_attempt = event.attempts >= _policy()["MAX_ATTEMPTS"]
-    delay = webhook_retry_delay(attempts=event.attempts)
+    delay = rules.retry_delay(attempts=event.attempts, base_seconds=_policy()["RETRY_BASE_SECONDS"])
     event.last_error = reason[:2000]
     if last_attempt:
         event.status, event.next_attempt_at = WebhookStatus.FAILED, None
