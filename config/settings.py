@@ -444,3 +444,58 @@ if "courses" in NLC_CONTEXTS:
             "schedule": crontab(hour=0, minute=15),
         },
     }
+
+# --- Comms -------------------------------------------------------------------------------------
+# Mailgun's sending API. Without MAILGUN_API_KEY (development) comms uses the "local" provider: every
+# e-mail is stored (Django admin) and printed to the console, nothing leaves the machine.
+MAILGUN_API_KEY = env.str("MAILGUN_API_KEY", default="")
+MAILGUN_DOMAIN = env.str("MAILGUN_DOMAIN", default="")
+# https://api.eu.mailgun.net for the EU region, or a local fake (http is accepted on loopback only).
+MAILGUN_API_BASE = env.str("MAILGUN_API_BASE", default="https://api.mailgun.net")
+COMMS_EMAIL_PROVIDER = env.str("COMMS_EMAIL_PROVIDER", default="mailgun" if MAILGUN_API_KEY else "local")
+if COMMS_EMAIL_PROVIDER not in ("mailgun", "local"):
+    raise ImproperlyConfigured("COMMS_EMAIL_PROVIDER must be mailgun or local")
+if IS_PRODUCTION and "comms" in NLC_CONTEXTS and not (MAILGUN_API_KEY and MAILGUN_DOMAIN):
+    raise ImproperlyConfigured("MAILGUN_API_KEY and MAILGUN_DOMAIN must be set in production")
+COMMS_FROM_EMAIL = env.str("COMMS_FROM_EMAIL", default=f"no-reply@{MAILGUN_DOMAIN or 'nextlevelcoach.local'}")
+COMMS_FROM_NAME = env.str("COMMS_FROM_NAME", default="NextLevelCoach")
+COMMS_MAILGUN_CONNECT_TIMEOUT_SECONDS = env.float("COMMS_MAILGUN_CONNECT_TIMEOUT_SECONDS", default=5.0)
+COMMS_MAILGUN_READ_TIMEOUT_SECONDS = env.float("COMMS_MAILGUN_READ_TIMEOUT_SECONDS", default=15.0)
+# A retryable failure (429, 5xx, timeout) tries again after RETRY_BASE_SECONDS, doubling, capped at
+# an hour; after MAX_ATTEMPTS the message is failed. A send is reclaimed if its worker died mid-call.
+COMMS_SEND_MAX_ATTEMPTS = env.int("COMMS_SEND_MAX_ATTEMPTS", default=10)
+COMMS_SEND_RETRY_BASE_SECONDS = env.float("COMMS_SEND_RETRY_BASE_SECONDS", default=30.0)
+COMMS_SEND_STALE_SECONDS = env.int("COMMS_SEND_STALE_SECONDS", default=300)
+# Messages handed to the provider per second and sending domain, across every worker (shared cache).
+COMMS_SEND_RATE_PER_SECOND = env.int("COMMS_SEND_RATE_PER_SECOND", default=50)
+# Single-use links (reset, access) are removed from a stored message once it is sent; the local
+# provider keeps them so a developer can open them from the admin.
+COMMS_REDACT_SECRETS = env.bool("COMMS_REDACT_SECRETS", default=COMMS_EMAIL_PROVIDER != "local")
+# The one-click unsubscribe link of marketing mail (RFC 8058); {token} is a signed token.
+COMMS_UNSUBSCRIBE_URL_TEMPLATE = env.str(
+    "COMMS_UNSUBSCRIBE_URL_TEMPLATE", default="https://api.nextlevelcoach.ai/comms/unsubscribe/{token}"
+)
+if "{token}" not in COMMS_UNSUBSCRIBE_URL_TEMPLATE:
+    raise ImproperlyConfigured("COMMS_UNSUBSCRIBE_URL_TEMPLATE must contain {token}")
+if "comms" in NLC_CONTEXTS:
+    from kombu import Queue
+
+    # Comms' tasks have a queue of their own; a worker with no -Q consumes it and the default one.
+    COMMS_TASK_QUEUE = f"{NLC_BUS_NAMESPACE}nlc.comms.tasks"
+    CELERY_TASK_QUEUES = (
+        *globals().get(
+            "CELERY_TASK_QUEUES",
+            (Queue(CELERY_TASK_DEFAULT_QUEUE, queue_arguments={"x-queue-type": "quorum"}),),
+        ),
+        Queue(COMMS_TASK_QUEUE, queue_arguments={"x-queue-type": "quorum"}),
+    )
+    CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "comms.*": {"queue": COMMS_TASK_QUEUE}}
+    # Safety net: sends whose task never reached the broker, retries that are due, stale sends.
+    CELERY_BEAT_SCHEDULE = {
+        **globals().get("CELERY_BEAT_SCHEDULE", {}),
+        "comms.message_send_due": {
+            "task": "comms.message_send_due",
+            "schedule": 30.0,
+            "options": {"queue": COMMS_TASK_QUEUE},
+        },
+    }

@@ -1,1 +1,168 @@
-"""Models of the comms context; they arrive with the capability that needs them."""
+"""What comms keeps: e-mail templates (platform defaults and coach overrides, versioned), every message
+as a row before it is sent, the suppression list, the coaches' addresses (from auth's events) and the
+Mailgun events already applied.
+
+Other contexts are referenced by UUID columns (coach_id, client_id, the triggering event id), never by
+foreign keys. A message row is written in the same transaction as the inbox row of the event that
+caused it, so one triggering event and template make at most one message.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from nlc.db.models import TimeStampedModel
+from nlc.providers.inbound import ProviderEventRecord
+
+
+class Category(models.TextChoices):
+    TRANSACTIONAL = "transactional", "Transactional (reset, access link, receipt)"
+    MARKETING = "marketing", "Marketing (sequences, scheduled e-mails)"
+
+
+class Template(TimeStampedModel):
+    """One version of a template: a platform default (``coach_id`` null, written by admins) or a
+    coach's override of the same key. A save makes a new version; sends record the version used.
+
+    The built-in defaults (contexts/comms/defaults.py) are version 0 of each platform key.
+    """
+
+    key = models.CharField(max_length=100)
+    coach_id = models.UUIDField(null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField()
+    category = models.CharField(max_length=16, choices=Category.choices, default=Category.TRANSACTIONAL)
+    subject = models.CharField(max_length=998)
+    text_body = models.TextField()
+    html_body = models.TextField(blank=True)
+    created_by = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("key", "-version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("key", "coach_id", "version"), name="comms_template_version_unique_per_coach"
+            ),
+            models.UniqueConstraint(
+                fields=("key", "version"), condition=Q(coach_id__isnull=True), name="comms_template_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version} ({self.coach_id or 'platform'})"
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Handed to the provider (awaiting its answer)"
+    SENT = "sent", "Sent (accepted by the provider)"
+    DELIVERED = "delivered", "Delivered"
+    OPENED = "opened", "Opened"
+    CLICKED = "clicked", "Clicked"
+    FAILED = "failed", "Failed"
+    BOUNCED = "bounced", "Bounced"
+    COMPLAINED = "complained", "Complained"
+    SUPPRESSED = "suppressed", "Suppressed (not sent)"
+
+
+class Message(TimeStampedModel):
+    """One e-mail, stored before it is sent, with what it was made from and what became of it."""
+
+    coach_id = models.UUIDField(null=True, blank=True, db_index=True)
+    client_id = models.UUIDField(null=True, blank=True)
+    recipient_email = models.EmailField(max_length=254)
+    recipient_name = models.CharField(max_length=200, blank=True)
+    category = models.CharField(max_length=16, choices=Category.choices, default=Category.TRANSACTIONAL)
+    template_key = models.CharField(max_length=100)
+    template_version = models.PositiveIntegerField()
+    template_coach_id = models.UUIDField(null=True, blank=True, help_text="Whose template was used; null: platform.")
+    subject = models.CharField(max_length=998)
+    text_body = models.TextField()
+    html_body = models.TextField(blank=True)
+    from_name = models.CharField(max_length=200)
+    reply_to = models.EmailField(max_length=254, blank=True)
+    # The event that caused it (null for manual, scheduled and sequence sends).
+    trigger_event_id = models.UUIDField(null=True, blank=True)
+    trigger_event_type = models.CharField(max_length=100, blank=True)
+    sequence_id = models.UUIDField(null=True, blank=True)
+    # Single-use links (a reset link, a learner's access link) in the bodies: removed once sent.
+    secrets = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=16, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
+    provider = models.CharField(max_length=20)
+    provider_message_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=1000, blank=True)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    clicked_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("trigger_event_id", "template_key"),
+                condition=Q(trigger_event_id__isnull=False),
+                name="comms_message_once_per_event_and_template",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=("status", "next_attempt_at"), name="comms_message_due"),
+            models.Index(fields=("coach_id", "created_at"), name="comms_message_coach_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_key} to {self.recipient_email} ({self.status})"
+
+
+class SuppressionReason(models.TextChoices):
+    HARD_BOUNCE = "hard_bounce", "Hard bounce"
+    COMPLAINT = "complaint", "Spam complaint"
+    UNSUBSCRIBE = "unsubscribe", "Unsubscribed"
+
+
+class Suppression(TimeStampedModel):
+    """An address that gets no more marketing mail from a coach (``coach_id``), or from anyone on the
+    platform (``coach_id`` null). A hard bounce also stops transactional mail."""
+
+    coach_id = models.UUIDField(null=True, blank=True)
+    email = models.EmailField(max_length=254)
+    reason = models.CharField(max_length=16, choices=SuppressionReason.choices)
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(fields=("coach_id", "email"), name="comms_suppression_unique_per_coach"),
+            models.UniqueConstraint(
+                fields=("email",), condition=Q(coach_id__isnull=True), name="comms_suppression_unique_platform"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.reason}, {self.coach_id or 'platform'})"
+
+
+class CoachContact(models.Model):
+    """A coach's own address, kept from ``auth.user.created``: billing's events name the coach only
+    by id, and a receipt or an invoice goes to the coach."""
+
+    coach_id = models.UUIDField(primary_key=True)
+    email = models.EmailField(max_length=254)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.coach_id})"
+
+
+class MailgunEvent(ProviderEventRecord):
+    """A Mailgun event (delivered, opened, ...) applied, by Mailgun's event id."""
+
+    class Meta(ProviderEventRecord.Meta):
+        db_table = "comms_mailgun_events"

@@ -1,0 +1,133 @@
+"""What comms handles from other contexts' events: transactional mail, and Mailgun's events as
+integrations hands them on.
+
+Each handler reads its payload through the typed accessors and calls one service. A mail that can
+never be made (no template, nobody to write to, a template that does not render) is logged and
+dead-lettered with its reason, never dropped in silence; a passing failure propagates and the bus
+retries the delivery.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from contexts.comms import services
+from contexts.comms.errors import RecipientUnknownError, TemplateMissingError, TemplateRenderError
+from nlc.events import DeadLetterError, Event, handles
+
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def _mail_for(event: Event) -> Iterator[None]:
+    try:
+        yield
+    except (TemplateMissingError, RecipientUnknownError, TemplateRenderError) as error:
+        reason = f"{event.type} {event.event_id}: {error}"
+        logger.error("e-mail cannot be made", extra={"event_id": str(event.event_id), "reason": str(error)})
+        raise DeadLetterError(reason) from error
+
+
+@handles("auth.password.reset_requested", versions=(1,))
+def password_reset_email(event: Event) -> None:
+    with _mail_for(event):
+        services.password_reset_email_queue(
+            event_id=event.event_id,
+            email=event.text("email"),
+            first_name=event.text("firstName", default=""),
+            reset_url=event.text("resetUrl"),
+            expires_at=event.moment("expiresAt"),
+        )
+
+
+@handles("auth.user.created", versions=(1,))
+def coach_welcome_email(event: Event) -> None:
+    with _mail_for(event):
+        services.coach_signup_record(
+            event_id=event.event_id,
+            email=event.text("email"),
+            first_name=event.text("firstName", default=""),
+            last_name=event.text("lastName", default=""),
+            role=event.text("role"),
+            coach_id=event.optional_uuid("coachId"),
+        )
+
+
+@handles("courses.enrollment.created", versions=(1,))
+def enrollment_access_email(event: Event) -> None:
+    with _mail_for(event):
+        services.enrollment_access_email_queue(
+            event_id=event.event_id,
+            coach_id=event.uuid("coachId"),
+            client_id=event.uuid("clientId"),
+            client_email=event.text("clientEmail"),
+            client_name=event.text("clientName", default=""),
+            course_title=event.text("courseTitle"),
+            access_url=event.optional_text("accessUrl"),
+        )
+
+
+@handles("courses.enrollment.completed", versions=(1,))
+def enrollment_completed_email(event: Event) -> None:
+    with _mail_for(event):
+        services.enrollment_completed_email_queue(
+            event_id=event.event_id,
+            coach_id=event.uuid("coachId"),
+            client_id=event.uuid("clientId"),
+            client_email=event.text("clientEmail"),
+            client_name=event.text("clientName", default=""),
+            course_title=event.text("courseTitle"),
+        )
+
+
+def _payment(event: Event, service: Callable[..., object], **extra: object) -> None:
+    with _mail_for(event):
+        service(
+            event_id=event.event_id,
+            kind=event.text("kind"),
+            coach_id=event.uuid("coachId"),
+            client_id=event.optional_uuid("clientId"),
+            client_email=event.optional_text("clientEmail"),
+            client_name=event.optional_text("clientName"),
+            amount=event.integer("amount"),
+            currency=event.text("currency"),
+            **extra,
+        )
+
+
+@handles("billing.payment.completed", versions=(1,))
+def payment_receipt_email(event: Event) -> None:
+    _payment(
+        event,
+        services.payment_receipt_queue,
+        paid_at=event.moment("paidAt"),
+        payment_reference=event.text("externalPaymentId"),
+    )
+
+
+@handles("billing.payment.failed", versions=(1,))
+def payment_failed_email(event: Event) -> None:
+    _payment(
+        event,
+        services.payment_failed_email_queue,
+        failure_message=event.optional_text("failureMessage"),
+        next_attempt_at=event.optional_moment("nextAttemptAt"),
+    )
+
+
+@handles("billing.invoice.issued", versions=(1,))
+def invoice_email(event: Event) -> None:
+    with _mail_for(event):
+        services.invoice_email_queue(
+            event_id=event.event_id,
+            coach_id=event.uuid("coachId"),
+            number=event.text("number"),
+            status=event.text("status"),
+            amount=event.integer("amount"),
+            currency=event.text("currency"),
+            due_at=event.optional_moment("dueAt"),
+            invoice_url=event.optional_text("hostedInvoiceUrl"),
+            pdf_url=event.optional_text("pdfUrl"),
+        )

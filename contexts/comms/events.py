@@ -1,0 +1,76 @@
+"""What the comms context publishes; payloads follow docs/contracts/events/comms/.
+
+Each function is called by a service inside its transaction on the comms alias, with the message row
+it publishes about locked, so one message's events leave in commit order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from contexts.comms.models import Message
+from nlc.events import publish
+
+EMAIL_SENT = "comms.email.sent"
+EMAIL_FAILED = "comms.email.failed"
+EMAIL_OPENED = "comms.email.opened"
+EMAIL_CLICKED = "comms.email.clicked"
+
+
+def _email_fields(message: Message) -> dict:
+    return {
+        "emailId": message.id,
+        "coachId": message.coach_id,
+        "clientId": message.client_id,
+        "recipientEmail": message.recipient_email,
+        "templateKey": message.template_key,
+        "sequenceId": message.sequence_id,
+    }
+
+
+def email_sent_publish(*, message: Message) -> dict:
+    return publish(
+        EMAIL_SENT,
+        {
+            **_email_fields(message),
+            "subject": message.subject,
+            "providerMessageId": message.provider_message_id,
+            "sentAt": message.sent_at,
+        },
+        aggregate_id=message.id,
+    )
+
+
+def email_failed_publish(*, message: Message, severity: str, reason: str, failed_at: datetime) -> dict:
+    return publish(
+        EMAIL_FAILED,
+        {
+            **_email_fields(message),
+            "providerMessageId": message.provider_message_id,
+            "severity": severity,
+            "reason": (reason or "unknown")[:1000],
+            "failedAt": failed_at,
+        },
+        aggregate_id=message.id,
+    )
+
+
+def email_opened_publish(*, message: Message, opened_at: datetime) -> dict:
+    return publish(
+        EMAIL_OPENED,
+        {**_email_fields(message), "providerMessageId": message.provider_message_id, "openedAt": opened_at},
+        aggregate_id=message.id,
+    )
+
+
+def email_clicked_publish(*, message: Message, url: str, clicked_at: datetime) -> dict:
+    return publish(
+        EMAIL_CLICKED,
+        {
+            **_email_fields(message),
+            "providerMessageId": message.provider_message_id,
+            "url": url,
+            "clickedAt": clicked_at,
+        },
+        aggregate_id=message.id,
+    )

@@ -1,0 +1,39 @@
+"""Writes of the comms context (a package: sending, transactional mail, tracking, suppression)."""
+
+from contexts.comms.services.sending import (
+    message_deliver,
+    message_queue,
+    message_send_due,
+    message_send_enqueue,
+    outgoing_email,
+    retry_delay,
+    unsubscribe_token,
+    unsubscribe_url,
+)
+from contexts.comms.services.transactional import (
+    coach_signup_record,
+    enrollment_access_email_queue,
+    enrollment_completed_email_queue,
+    invoice_email_queue,
+    password_reset_email_queue,
+    payment_failed_email_queue,
+    payment_receipt_queue,
+)
+
+__all__ = [
+    "coach_signup_record",
+    "enrollment_access_email_queue",
+    "enrollment_completed_email_queue",
+    "invoice_email_queue",
+    "message_deliver",
+    "message_queue",
+    "message_send_due",
+    "message_send_enqueue",
+    "outgoing_email",
+    "password_reset_email_queue",
+    "payment_failed_email_queue",
+    "payment_receipt_queue",
+    "retry_delay",
+    "unsubscribe_token",
+    "unsubscribe_url",
+]

@@ -1,0 +1,316 @@
+"""A message's life up to the provider: made from a template and stored (``message_queue``), then sent
+by a Celery task on comms' queue (``message_deliver``), retried while the provider may recover.
+
+Exactly once, as far as comms can make it:
+- one triggering event and template make at most one row (a unique constraint, in the transaction
+  of the event's inbox row), so a redelivered event or two racing workers queue one message;
+- a send is claimed (``queued`` -> ``sending``, row locked, ``SKIP LOCKED``) and committed before the
+  provider is called, so two tasks for the same message call the provider once;
+- a worker that dies between the provider's answer and the status write leaves the row ``sending``;
+  after ``COMMS_SEND_STALE_SECONDS`` the sweeper sends it again. Mailgun's send API has no idempotency
+  key, so that one message may arrive twice: a duplicate is preferred to a lost reset link
+  (docs/decisions: the crash window).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from celery import current_app
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError
+from django.db.models import Q
+from django.utils import timezone
+
+from contexts.comms import events, selectors
+from contexts.comms.data import OutgoingEmail
+from contexts.comms.errors import TemplateMissingError
+from contexts.comms.models import Category, Message, MessageStatus
+from contexts.comms.providers import email_provider, email_provider_name
+from contexts.comms.rendering import render_email
+from nlc.db.transactions import atomic, on_commit
+from nlc.errors import ProviderError
+
+logger = logging.getLogger(__name__)
+CONTEXT = "comms"
+SEND_TASK = "comms.message_send"
+UNSUBSCRIBE_SALT = "comms.unsubscribe"
+REDACTED = "[link removed after sending]"
+MAX_RETRY_SECONDS = 3600
+TERMINAL = frozenset({MessageStatus.FAILED, MessageStatus.SUPPRESSED})
+
+
+def message_queue(
+    *,
+    key: str,
+    to_email: str,
+    context: dict[str, Any],
+    to_name: str = "",
+    coach_id: UUID | None = None,
+    client_id: UUID | None = None,
+    trigger_event_id: UUID | None = None,
+    trigger_event_type: str = "",
+    sequence_id: UUID | None = None,
+    secrets: tuple[str, ...] = (),
+) -> Message:
+    """Store the message ``key`` renders for ``to_email`` and send it once this transaction commits.
+
+    Answers the message already made for the same triggering event and template, if there is one. An
+    address suppressed for this kind of mail gets a ``suppressed`` row, and nothing is sent.
+    """
+    if trigger_event_id is not None:
+        existing = Message.objects.filter(trigger_event_id=trigger_event_id, template_key=key).first()
+        if existing is not None:
+            return existing
+    template = selectors.template_resolve(key=key, coach_id=coach_id)
+    if template is None:
+        raise TemplateMissingError(f"no template {key!r} for coach {coach_id or '-'} nor the platform")
+    rendered = render_email(
+        subject=template.subject, text_body=template.text_body, html_body=template.html_body, context=context
+    )
+    suppressed = selectors.suppression_reason_for(email=to_email, coach_id=coach_id, category=template.category)
+    fields = {
+        "coach_id": coach_id,
+        "client_id": client_id,
+        "recipient_email": to_email,
+        "recipient_name": " ".join(to_name.split())[:200],
+        "category": template.category,
+        "template_key": key,
+        "template_version": template.version,
+        "template_coach_id": template.coach_id,
+        "subject": rendered.subject,
+        "text_body": rendered.text_body,
+        "html_body": rendered.html_body,
+        "from_name": settings.COMMS_FROM_NAME,
+        "trigger_event_id": trigger_event_id,
+        "trigger_event_type": trigger_event_type,
+        "sequence_id": sequence_id,
+        "secrets": [secret for secret in secrets if secret],
+        "provider": email_provider_name(),
+        "status": MessageStatus.SUPPRESSED if suppressed else MessageStatus.QUEUED,
+        "last_error": f"suppressed: {suppressed}" if suppressed else "",
+    }
+    with atomic(CONTEXT):
+        try:
+            with atomic(CONTEXT):
+                message = Message.objects.create(**fields)
+        except IntegrityError:
+            # Another worker made it first (same event, same template): that one is the message.
+            return Message.objects.get(trigger_event_id=trigger_event_id, template_key=key)
+        if suppressed:
+            _redact(message)
+            message.save(update_fields=["text_body", "html_body", "secrets"])
+            logger.info("e-mail suppressed", extra={"message_id": str(message.id), "reason": suppressed})
+        else:
+            on_commit(CONTEXT, lambda: message_send_enqueue(message_id=message.id))
+    return message
+
+
+def message_send_enqueue(*, message_id: UUID, countdown: float | None = None) -> None:
+    """Ask a comms worker to send the message. A lost enqueue is found by ``message_send_due``."""
+    options: dict[str, Any] = {"args": [str(message_id)]}
+    if countdown:
+        options["countdown"] = countdown
+    try:
+        current_app.send_task(SEND_TASK, **options)
+    except Exception:  # the broker is away: the sweeper sends it later
+        logger.exception("send task not enqueued", extra={"message_id": str(message_id)})
+
+
+# --- Sending ------------------------------------------------------------------------------------
+
+
+def message_deliver(*, message_id: UUID) -> str:
+    """Send one queued message through its provider; what came of it: ``sent``, ``retry``, ``failed``,
+    ``throttled`` (the domain's rate is used up: try in a second) or ``skipped`` (not due, or not
+    queued: sent already, or another worker has it)."""
+    message = _claim(message_id)
+    if message is None:
+        return "skipped"
+    if not _send_slot_take():
+        _release(message)
+        return "throttled"
+    provider = email_provider()
+    try:
+        provider_message_id = provider.send(outgoing_email(message))
+    except ProviderError as error:
+        return _failure(message, error)
+    _success(message, provider_message_id, provider=provider.name)
+    return "sent"
+
+
+def _claim(message_id: UUID) -> Message | None:
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.COMMS_SEND_STALE_SECONDS)
+    with atomic(CONTEXT):
+        message = (
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(id=message_id)
+            .filter(_due(now) | Q(status=MessageStatus.SENDING, sending_started_at__lt=stale))
+            .first()
+        )
+        if message is None:
+            return None
+        message.status = MessageStatus.SENDING
+        message.attempts += 1
+        message.sending_started_at = now
+        message.save(update_fields=["status", "attempts", "sending_started_at", "updated_at"])
+    return message
+
+
+def _due(now: datetime) -> Q:
+    return Q(status=MessageStatus.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def _release(message: Message) -> None:
+    """Give back a claim unused (throttled): no attempt is counted."""
+    Message.objects.filter(id=message.id, status=MessageStatus.SENDING, attempts=message.attempts).update(
+        status=MessageStatus.QUEUED, attempts=message.attempts - 1, sending_started_at=None
+    )
+    on_commit(CONTEXT, lambda: message_send_enqueue(message_id=message.id, countdown=1))
+
+
+def _locked_claim(message: Message) -> Message | None:
+    """The row again, locked, if it is still this send's (a stale reclaim may have taken it over)."""
+    return (
+        Message.objects.select_for_update()
+        .filter(id=message.id, status=MessageStatus.SENDING, attempts=message.attempts)
+        .first()
+    )
+
+
+def _success(message: Message, provider_message_id: str, *, provider: str) -> None:
+    with atomic(CONTEXT):
+        row = _locked_claim(message)
+        if row is None:
+            logger.warning("send finished after its claim was taken over", extra={"message_id": str(message.id)})
+            return
+        row.status = MessageStatus.SENT
+        row.provider = provider
+        row.provider_message_id = provider_message_id
+        row.sent_at = timezone.now()
+        row.next_attempt_at = None
+        row.last_error = ""
+        _redact(row)
+        row.save()
+        events.email_sent_publish(message=row)
+    logger.info("e-mail sent", extra={"message_id": str(row.id), "provider": row.provider})
+
+
+def _failure(message: Message, error: ProviderError) -> str:
+    now = timezone.now()
+    will_retry = (error.retryable or not error.configured) and message.attempts < settings.COMMS_SEND_MAX_ATTEMPTS
+    with atomic(CONTEXT):
+        row = _locked_claim(message)
+        if row is None:
+            return "skipped"
+        row.last_error = error.message[:1000]
+        if will_retry:
+            delay = retry_delay(attempts=row.attempts)
+            row.status = MessageStatus.QUEUED
+            row.next_attempt_at = now + timedelta(seconds=delay)
+            row.save(update_fields=["status", "next_attempt_at", "last_error", "updated_at"])
+            on_commit(CONTEXT, lambda: message_send_enqueue(message_id=row.id, countdown=delay))
+        else:
+            row.status = MessageStatus.FAILED
+            row.failed_at = now
+            row.next_attempt_at = None
+            _redact(row)
+            row.save()
+            events.email_failed_publish(message=row, severity="permanent", reason=error.message, failed_at=now)
+    logger.warning(
+        "e-mail not sent",
+        extra={
+            "message_id": str(message.id),
+            "attempts": message.attempts,
+            "error": error.message,
+            "retry": will_retry,
+        },
+    )
+    return "retry" if will_retry else "failed"
+
+
+def retry_delay(*, attempts: int) -> float:
+    """Seconds before the next try after ``attempts`` tries: the base, doubling, capped at an hour."""
+    return min(settings.COMMS_SEND_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS)
+
+
+def _send_slot_take() -> bool:
+    """One of the sending domain's sends of this second (shared cache, so every worker counts)."""
+    rate = settings.COMMS_SEND_RATE_PER_SECOND
+    if rate <= 0:
+        return True
+    key = f"comms:send-rate:{settings.MAILGUN_DOMAIN or 'local'}:{int(time.time())}"
+    cache.add(key, 0, timeout=5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=5)
+        count = 1
+    return count <= rate
+
+
+def message_send_due(*, limit: int = 1000) -> int:
+    """Enqueue every message that is due (a lost task, a retry, a send whose worker died); how many."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.COMMS_SEND_STALE_SECONDS)
+    due = list(
+        Message.objects.filter(_due(now) | Q(status=MessageStatus.SENDING, sending_started_at__lt=stale))
+        .order_by("created_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    for message_id in due:
+        message_send_enqueue(message_id=message_id)
+    return len(due)
+
+
+# --- What goes to the provider --------------------------------------------------------------------
+
+
+def outgoing_email(message: Message) -> OutgoingEmail:
+    headers: dict[str, str] = {}
+    if message.category == Category.MARKETING:
+        url = unsubscribe_url(message_id=message.id)
+        headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return OutgoingEmail(
+        message_id=str(message.id),
+        to_email=message.recipient_email,
+        to_name=message.recipient_name,
+        from_email=settings.COMMS_FROM_EMAIL,
+        from_name=message.from_name,
+        reply_to=message.reply_to,
+        subject=message.subject,
+        text_body=message.text_body,
+        html_body=message.html_body,
+        tags=(message.template_key,),
+        headers=headers,
+        # Mailgun echoes these in every event of the message: how comms finds it again.
+        variables={"nlc_message_id": str(message.id)},
+    )
+
+
+def unsubscribe_token(*, message_id: UUID) -> str:
+    return signing.dumps({"m": str(message_id)}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_url(*, message_id: UUID) -> str:
+    return settings.COMMS_UNSUBSCRIBE_URL_TEMPLATE.replace("{token}", unsubscribe_token(message_id=message_id))
+
+
+def _redact(message: Message) -> None:
+    """Remove single-use links from the stored bodies once they are of no more use here."""
+    if not settings.COMMS_REDACT_SECRETS or not message.secrets:
+        return
+    for secret in message.secrets:
+        message.text_body = message.text_body.replace(secret, REDACTED)
+        message.html_body = message.html_body.replace(secret, REDACTED)
+        # The HTML part holds the link escaped (& as &amp;).
+        message.html_body = message.html_body.replace(secret.replace("&", "&amp;"), REDACTED)
+    message.secrets = []

@@ -1,0 +1,24 @@
+"""Celery tasks of the comms context, on comms' own task queue (settings: CELERY_TASK_ROUTES)."""
+
+from __future__ import annotations
+
+import logging
+from uuid import UUID
+
+from celery import shared_task
+
+from contexts.comms import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="comms.message_send", ignore_result=True)
+def message_send(message_id: str) -> str:
+    """Send one queued message (retries are enqueued again by the service with their backoff)."""
+    return services.message_deliver(message_id=UUID(message_id))
+
+
+@shared_task(name="comms.message_send_due", ignore_result=True)
+def message_send_due() -> int:
+    """Beat's safety net: every message due (lost task, retry due, a send whose worker died)."""
+    return services.message_send_due()
