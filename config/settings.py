@@ -274,6 +274,9 @@ SPECTACULAR_SETTINGS = {
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
+    # The kernel's base classes document themselves for developers, not for API clients: their
+    # docstrings never stand in for a view's or a serializer's description.
+    "GET_LIB_DOC_EXCLUDES": "nlc.api.schema.lib_doc_excludes",
 }
 # The portals' origins (coach.nextlevelcoach.ai, admin.nextlevelcoach.ai); any origin in development.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
@@ -442,6 +445,75 @@ if "courses" in NLC_CONTEXTS:
         "courses-progress-snapshot": {
             "task": "courses.progress_snapshot_take",
             "schedule": crontab(hour=0, minute=15),
+        },
+    }
+
+# --- Media -------------------------------------------------------------------------------------
+# Vimeo hosts videos when it has an access token (scopes: upload, edit, delete, private, video_files);
+# without one, videos land on local disk and are "transcoded" at once (the embedded default).
+VIMEO_ACCESS_TOKEN = env.str("VIMEO_ACCESS_TOKEN", default="")
+# Another server speaking Vimeo's API (a local fake in tests); by default Vimeo's own.
+VIMEO_API_BASE = env.str("VIMEO_API_BASE", default="https://api.vimeo.com")
+MEDIA = {
+    "VIDEO_PROVIDER": env.str("MEDIA_VIDEO_PROVIDER", default="vimeo" if VIMEO_ACCESS_TOKEN else "local"),
+    "VIMEO_TIMEOUT_SECONDS": env.float("MEDIA_VIMEO_TIMEOUT_SECONDS", default=10.0),
+    # Vimeo plays the videos embedded on these domains only (and hides them on vimeo.com).
+    "EMBED_DOMAINS": env.list("MEDIA_EMBED_DOMAINS", default=["learn.nextlevelcoach.ai"]),
+    "VIDEO_CONTENT_TYPES": env.list(
+        "MEDIA_VIDEO_CONTENT_TYPES", default=["video/mp4", "video/quicktime", "video/webm", "video/x-m4v"]
+    ),
+    "DOCUMENT_CONTENT_TYPES": env.list(
+        "MEDIA_DOCUMENT_CONTENT_TYPES",
+        default=[
+            "application/pdf",
+            "application/zip",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "image/png",
+            "image/jpeg",
+            "text/plain",
+        ],
+    ),
+    "MAX_VIDEO_BYTES": env.int("MEDIA_MAX_VIDEO_BYTES", default=10 * 1024**3),
+    "MAX_DOCUMENT_BYTES": env.int("MEDIA_MAX_DOCUMENT_BYTES", default=100 * 1024**2),
+    # What one coach may store in all (videos and documents, until deleted).
+    "COACH_QUOTA_BYTES": env.int("MEDIA_COACH_QUOTA_BYTES", default=100 * 1024**3),
+    "UPLOAD_LINK_TTL_SECONDS": env.int("MEDIA_UPLOAD_LINK_TTL_SECONDS", default=24 * 3600),
+    # Polling a video's transcoding: first after this, doubling up to the maximum; a poll claims the
+    # asset for the lease; past the deadline (from the upload's creation) the asset fails.
+    "POLL_FIRST_SECONDS": env.int("MEDIA_POLL_FIRST_SECONDS", default=15),
+    "POLL_MAX_SECONDS": env.int("MEDIA_POLL_MAX_SECONDS", default=600),
+    "POLL_LEASE_SECONDS": env.int("MEDIA_POLL_LEASE_SECONDS", default=120),
+    "PROCESSING_DEADLINE_SECONDS": env.int("MEDIA_PROCESSING_DEADLINE_SECONDS", default=36 * 3600),
+    "DELETE_RETRY_FIRST_SECONDS": env.int("MEDIA_DELETE_RETRY_FIRST_SECONDS", default=60),
+    "DELETE_RETRY_MAX_SECONDS": env.int("MEDIA_DELETE_RETRY_MAX_SECONDS", default=3600),
+    # Signed download links (docs/decisions: playback info): key shared with courses, lifetime.
+    "SIGNING_KEY": env.str("MEDIA_SIGNING_KEY", default=SECRET_KEY),
+    "DOWNLOAD_LINK_TTL_SECONDS": env.int("MEDIA_DOWNLOAD_LINK_TTL_SECONDS", default=300),
+    # Where browsers reach media (upload and download links name it).
+    "PUBLIC_BASE_URL": env.str("MEDIA_PUBLIC_BASE_URL", default="http://localhost:8000"),
+}
+# Documents (and local videos) through django-storages' API: local disk by default, S3 with
+# MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage and its options as JSON (bucket_name, ...).
+STORAGES["media"] = {
+    "BACKEND": env.str("MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={"location": str(BASE_DIR / "var" / "media")}),
+}
+MEDIA_TASK_QUEUE = f"{NLC_BUS_NAMESPACE}nlc.media.tasks"
+if "media" in NLC_CONTEXTS:
+    CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "media.*": {"queue": MEDIA_TASK_QUEUE}}
+    # Polls of transcoding videos and retried deletions that are due (each asset claimed by one poller).
+    CELERY_BEAT_SCHEDULE = {
+        **globals().get("CELERY_BEAT_SCHEDULE", {}),
+        "media-transcode-poll": {
+            "task": "media.transcode_poll_due",
+            "schedule": env.float("MEDIA_POLL_SWEEP_SECONDS", default=10.0),
+            "options": {"queue": MEDIA_TASK_QUEUE},
+        },
+        "media-deletion-retry": {
+            "task": "media.deletion_retry_due",
+            "schedule": 60.0,
+            "options": {"queue": MEDIA_TASK_QUEUE},
         },
     }
 

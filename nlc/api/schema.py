@@ -45,3 +45,23 @@ def context_schema(name: str) -> dict:
 
 def render_yaml(schema: dict) -> bytes:
     return OpenApiYamlRenderer().render(schema, renderer_context={})
+
+
+def lib_doc_excludes() -> list[type]:
+    """drf-spectacular's GET_LIB_DOC_EXCLUDES: the library's classes and the kernel's bases, whose
+    docstrings are for developers and never describe an endpoint or a component."""
+    from drf_spectacular.plumbing import get_lib_doc_excludes
+
+    from nlc.api import views
+    from nlc.api.serializers import CamelCaseSerializer
+
+    kernel_bases = [
+        views.BaseView,
+        views.CoachOrAdminView,
+        views.CoachView,
+        views.AdminView,
+        views.ServiceView,
+        views.PublicView,
+        CamelCaseSerializer,
+    ]
+    return [*get_lib_doc_excludes(), *kernel_bases]
