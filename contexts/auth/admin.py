@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreation
 
 from contexts.auth import services
 from contexts.auth.models import AuditLogEntry, SignupMethod, User
+from nlc.admin import ReadOnlyAdmin
 from nlc.api.http import RequestOrigin
 
 
@@ -67,23 +68,11 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AuditLogEntry)
-class AuditLogEntryAdmin(admin.ModelAdmin):
-    """Read-only: the log is written by the services, never edited."""
+class AuditLogEntryAdmin(ReadOnlyAdmin):
+    """The log is written by the services, never edited."""
 
     list_display = ("created_at", "kind", "email", "user_id", "actor_id", "ip")
     list_filter = ("kind",)
     search_fields = ("email", "=user_id", "=ip")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,4 +1,4 @@
-"""The auth context's domain errors: each has its HTTP status and a stable code (nlc.api.errors)."""
+"""Every error of the auth context: a kind from :mod:`nlc.errors`, a stable code, a message. No HTTP here."""
 
 from __future__ import annotations
 
@@ -7,80 +7,126 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from nlc.api.errors import ApiError
+from nlc.errors import (
+    AuthenticationFailedError,
+    ConflictError,
+    InvalidInputError,
+    LockedError,
+    NotPermittedError,
+    UnavailableError,
+)
+
+# The message of a 400 whose field errors say what is wrong (as the API's own validation says it).
+SEE_FIELD_ERRORS = "The request is invalid: see fieldErrors."
 
 
-class InvalidCredentials(ApiError):
-    status_code = 401
-    default_code = "invalid_credentials"
-    default_detail = "The e-mail address or the password is wrong."
+class InvalidFieldsError(InvalidInputError):
+    """Inputs that break a rule of the domain, keyed by their domain names (``new_password``)."""
+
+    code = "invalid"
+    message = SEE_FIELD_ERRORS
+
+    def __init__(self, field_errors: dict[str, list[str]]):
+        super().__init__(field_errors=field_errors)
 
 
-class AccountLocked(ApiError):
-    status_code = 423
-    default_code = "account_locked"
+class EmailRequiredError(InvalidFieldsError):
+    def __init__(self) -> None:
+        super().__init__({"email": ["An e-mail address is required."]})
+
+
+class EmailTakenError(InvalidFieldsError):
+    def __init__(self) -> None:
+        super().__init__({"email": ["An account with this e-mail address already exists."]})
+
+
+class PasswordRejectedError(InvalidFieldsError):
+    """The password validators refused a new password given as ``field``."""
+
+    def __init__(self, *, field: str, messages: list[str]):
+        super().__init__({field: messages})
+
+
+class InvalidCredentialsError(AuthenticationFailedError):
+    code = "invalid_credentials"
+    message = "The e-mail address or the password is wrong."
+
+
+class AccountLockedError(LockedError):
+    code = "account_locked"
 
     def __init__(self, *, locked_until: datetime):
         seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
         super().__init__(
             f"Too many failed log-ins: this account is locked until {locked_until.isoformat()}.",
             details={"lockedUntil": locked_until.isoformat(), "retryAfter": seconds},
-            headers={"Retry-After": str(seconds)},
+            retry_after=seconds,
         )
 
 
-class AccountDisabled(ApiError):
-    status_code = 403
-    default_code = "account_disabled"
-    default_detail = "This account is disabled."
+class AccountDisabledError(NotPermittedError):
+    code = "account_disabled"
+    message = "This account is disabled."
 
 
-class PasswordIncorrect(ApiError):
-    status_code = 400
-    default_code = "password_incorrect"
-    default_detail = "The current password is wrong."
+class PasswordIncorrectError(InvalidInputError):
+    code = "password_incorrect"
+    message = "The current password is wrong."
 
-    def __init__(self):
-        super().__init__(field_errors={"currentPassword": [self.default_detail]})
-
-
-class ResetTokenInvalid(ApiError):
-    status_code = 400
-    default_code = "reset_token_invalid"
-    default_detail = "This password-reset link is not valid: it was used already or never existed."
+    def __init__(self) -> None:
+        super().__init__(field_errors={"current_password": [type(self).message]})
 
 
-class ResetTokenExpired(ApiError):
-    status_code = 400
-    default_code = "reset_token_expired"
-    default_detail = "This password-reset link has expired: ask for a new one."
+class SessionRevokedError(AuthenticationFailedError):
+    """The session was signed out (its refresh token is blacklisted or its generation is past)."""
+
+    code = "token_revoked"
+    message = "This session was signed out: log in again."
 
 
-class GoogleSignInDisabled(ApiError):
-    status_code = 503
-    default_code = "google_sign_in_disabled"
-    default_detail = "Google sign-in is not configured on this server."
+class RefreshTokenRevokedError(SessionRevokedError):
+    message = "This refresh token was revoked: log in again."
 
 
-class GoogleUnavailable(ApiError):
-    status_code = 503
-    default_code = "google_unavailable"
-    default_detail = "Google could not be reached to check the sign-in; try again shortly."
+class NotARefreshTokenError(AuthenticationFailedError):
+    code = "token_type_invalid"
+    message = "This is not a refresh token."
 
 
-class GoogleTokenInvalid(ApiError):
-    status_code = 401
-    default_code = "google_token_invalid"
-    default_detail = "The Google ID token is not valid."
+class ResetTokenInvalidError(InvalidInputError):
+    code = "reset_token_invalid"
+    message = "This password-reset link is not valid: it was used already or never existed."
 
 
-class GoogleAccountMismatch(ApiError):
-    status_code = 409
-    default_code = "google_account_mismatch"
-    default_detail = "This e-mail address is linked to another Google account."
+class ResetTokenExpiredError(InvalidInputError):
+    code = "reset_token_expired"
+    message = "This password-reset link has expired: ask for a new one."
 
 
-class CannotChangeOwnAccess(ApiError):
-    status_code = 400
-    default_code = "cannot_change_own_access"
-    default_detail = "Admins cannot change their own role or status."
+class GoogleSignInDisabledError(UnavailableError):
+    """No Google OAuth client id is configured here."""
+
+    code = "google_sign_in_disabled"
+    message = "Google sign-in is not configured on this server."
+
+
+class GoogleUnavailableError(UnavailableError):
+    """Google's certificates could not be fetched to check a token."""
+
+    code = "google_unavailable"
+    message = "Google could not be reached to check the sign-in; try again shortly."
+
+
+class GoogleTokenInvalidError(AuthenticationFailedError):
+    code = "google_token_invalid"
+    message = "The Google ID token is not valid."
+
+
+class GoogleAccountMismatchError(ConflictError):
+    code = "google_account_mismatch"
+    message = "This e-mail address is linked to another Google account."
+
+
+class CannotChangeOwnAccessError(InvalidInputError):
+    code = "cannot_change_own_access"
+    message = "Admins cannot change their own role or status."

@@ -7,6 +7,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from nlc.db.models import TimeStampedModel, UUIDModel
 
@@ -36,8 +37,9 @@ class UserManager(BaseUserManager):
     def create_user(self, email, password=None, **fields):
         """Create an identity the way every identity is created: through the service, which audits it
         and publishes auth.user.created (createsuperuser, the demo data and scripts come here)."""
-        from contexts.auth.services import user_create
-
+        # Models sit below services (which import them): the manager looks the service up by name
+        # when Django or a script calls it, so createsuperuser is audited and published like a sign-up.
+        user_create = import_string("contexts.auth.services.user_create")
         if not email:
             raise ValueError("An e-mail address is required")
         fields.pop("is_superuser", None)  # follows the role

@@ -1,10 +1,12 @@
-"""Input and output shapes of the auth API (camelCase on the wire)."""
+"""Input and output shapes of the auth API: fields by their camelCase wire name, read from and
+validated into the snake_case names of the domain."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
 from contexts.auth.models import AuditKind, Role, Status
+from nlc.api.serializers import CamelCaseSerializer
 
 PASSWORD_MAX_LENGTH = 128
 
@@ -13,17 +15,17 @@ def _password_field(**kwargs) -> serializers.CharField:
     return serializers.CharField(max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True, **kwargs)
 
 
-class UserSerializer(serializers.Serializer):
+class UserSerializer(CamelCaseSerializer):
     id = serializers.UUIDField()
     email = serializers.EmailField()
-    firstName = serializers.CharField(source="first_name")
-    lastName = serializers.CharField(source="last_name")
+    firstName = serializers.CharField()
+    lastName = serializers.CharField()
     role = serializers.ChoiceField(choices=Role.choices)
     status = serializers.ChoiceField(choices=Status.choices)
-    coachId = serializers.UUIDField(source="coach_id", allow_null=True)
+    coachId = serializers.UUIDField(allow_null=True)
     googleLinked = serializers.SerializerMethodField()
     hasPassword = serializers.SerializerMethodField()
-    createdAt = serializers.DateTimeField(source="created_at")
+    createdAt = serializers.DateTimeField()
     lastLoginAt = serializers.DateTimeField(source="last_login", allow_null=True)
 
     def get_googleLinked(self, user) -> bool:
@@ -36,16 +38,16 @@ class UserSerializer(serializers.Serializer):
 class AdminUserSerializer(UserSerializer):
     """What an admin sees of an identity."""
 
-    lockedUntil = serializers.DateTimeField(source="locked_until", allow_null=True)
-    failedLoginCount = serializers.IntegerField(source="failed_login_count")
+    lockedUntil = serializers.DateTimeField(allow_null=True)
+    failedLoginCount = serializers.IntegerField()
 
 
-class TokenPairSerializer(serializers.Serializer):
+class TokenPairSerializer(CamelCaseSerializer):
     access = serializers.CharField()
     refresh = serializers.CharField()
     tokenType = serializers.CharField(default="Bearer")
-    accessExpiresAt = serializers.DateTimeField(source="access_expires_at")
-    refreshExpiresAt = serializers.DateTimeField(source="refresh_expires_at")
+    accessExpiresAt = serializers.DateTimeField()
+    refreshExpiresAt = serializers.DateTimeField()
 
     def to_representation(self, pair):
         return {**super().to_representation(pair), "tokenType": "Bearer"}
@@ -57,70 +59,70 @@ class SessionSerializer(TokenPairSerializer):
     user = UserSerializer()
 
 
-class SignupInputSerializer(serializers.Serializer):
+class SignupInputSerializer(CamelCaseSerializer):
     email = serializers.EmailField(max_length=254)
     password = _password_field()
     firstName = serializers.CharField(max_length=150)
     lastName = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
-class LoginInputSerializer(serializers.Serializer):
+class LoginInputSerializer(CamelCaseSerializer):
     email = serializers.CharField(max_length=254)
     password = _password_field()
 
 
-class GoogleLoginInputSerializer(serializers.Serializer):
+class GoogleLoginInputSerializer(CamelCaseSerializer):
     idToken = serializers.CharField(max_length=8192)
 
 
-class RefreshInputSerializer(serializers.Serializer):
+class RefreshInputSerializer(CamelCaseSerializer):
     refresh = serializers.CharField(max_length=4096)
 
 
-class MeUpdateInputSerializer(serializers.Serializer):
+class MeUpdateInputSerializer(CamelCaseSerializer):
     firstName = serializers.CharField(max_length=150, required=False)
     lastName = serializers.CharField(max_length=150, required=False, allow_blank=True)
 
 
-class PasswordChangeInputSerializer(serializers.Serializer):
+class PasswordChangeInputSerializer(CamelCaseSerializer):
     currentPassword = _password_field()
     newPassword = _password_field()
 
 
-class PasswordResetInputSerializer(serializers.Serializer):
+class PasswordResetInputSerializer(CamelCaseSerializer):
     email = serializers.EmailField(max_length=254)
 
 
-class PasswordResetConfirmInputSerializer(serializers.Serializer):
+class PasswordResetConfirmInputSerializer(CamelCaseSerializer):
     token = serializers.CharField(max_length=256)
     newPassword = _password_field()
 
 
-class MessageSerializer(serializers.Serializer):
+class MessageSerializer(CamelCaseSerializer):
     message = serializers.CharField()
 
 
-class UserCreateInputSerializer(serializers.Serializer):
+class UserCreateInputSerializer(CamelCaseSerializer):
     email = serializers.EmailField(max_length=254)
     firstName = serializers.CharField(max_length=150)
     lastName = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-class UserUpdateInputSerializer(serializers.Serializer):
+class UserUpdateInputSerializer(CamelCaseSerializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     firstName = serializers.CharField(max_length=150, required=False)
     lastName = serializers.CharField(max_length=150, required=False, allow_blank=True)
 
 
-class UserFilterSerializer(serializers.Serializer):
+class UserFilterSerializer(CamelCaseSerializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     search = serializers.CharField(max_length=254, required=False)
 
 
-class AuditLogFilterSerializer(serializers.Serializer):
+class AuditLogFilterSerializer(CamelCaseSerializer):
     kind = serializers.ChoiceField(choices=AuditKind.choices, required=False)
     userId = serializers.UUIDField(required=False)
     email = serializers.CharField(max_length=254, required=False)
@@ -128,13 +130,13 @@ class AuditLogFilterSerializer(serializers.Serializer):
     until = serializers.DateTimeField(required=False)
 
 
-class AuditLogEntrySerializer(serializers.Serializer):
+class AuditLogEntrySerializer(CamelCaseSerializer):
     id = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=AuditKind.choices)
-    userId = serializers.UUIDField(source="user_id", allow_null=True)
-    actorId = serializers.UUIDField(source="actor_id", allow_null=True)
+    userId = serializers.UUIDField(allow_null=True)
+    actorId = serializers.UUIDField(allow_null=True)
     email = serializers.CharField()
     ip = serializers.IPAddressField(allow_null=True)
-    userAgent = serializers.CharField(source="user_agent")
+    userAgent = serializers.CharField()
     metadata = serializers.DictField()
-    createdAt = serializers.DateTimeField(source="created_at")
+    createdAt = serializers.DateTimeField()

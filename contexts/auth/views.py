@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from contexts.auth import selectors, services
 from contexts.auth.authentication import UserAuthentication
@@ -34,8 +30,6 @@ from contexts.auth.serializers import (
 )
 from nlc.api.authentication import KEYWORD
 from nlc.api.http import RequestOrigin
-from nlc.api.pagination import PagePagination
-from nlc.api.permissions import IsAdmin, IsCoachOrAdmin
 from nlc.api.serializers import error_responses, validated
 from nlc.api.throttles import (
     LoginAccountThrottle,
@@ -44,6 +38,8 @@ from nlc.api.throttles import (
     PasswordResetThrottle,
     SignupThrottle,
 )
+from nlc.api.views import AdminView, CoachOrAdminView, get_or_404
+from nlc.api.views import PublicView as AnonymousView
 
 TAG = "auth"
 
@@ -52,17 +48,20 @@ def _session(user, pair) -> dict:
     return SessionSerializer({**pair.__dict__, "user": user}).data
 
 
-# Authenticated views of the auth context: the request's user is the stored identity.
-class AuthView(GenericAPIView):
+# A coach or an admin, as stored: the request's user is the identity itself, and a token of a
+# signed-out session or a disabled account is refused at once (UserAuthentication). Comments, not
+# docstrings, on these bases: drf-spectacular would publish a docstring as every endpoint's description.
+class AuthView(CoachOrAdminView):
     authentication_classes = [UserAuthentication]
-    permission_classes = [IsCoachOrAdmin]
 
 
-# Anonymous endpoints: a stale Authorization header that a client still sends is ignored.
-class PublicView(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+# Admins, as stored (see AuthView).
+class AuthAdminView(AdminView):
+    authentication_classes = [UserAuthentication]
 
+
+# Anonymous endpoints (a stale Authorization header is ignored), some taking a refresh token in the body.
+class PublicView(AnonymousView):
     def get_authenticate_header(self, request):
         # A bad refresh token is a 401 (with this challenge), not the 403 DRF gives without one.
         return f'{KEYWORD} realm="api"'
@@ -82,8 +81,8 @@ class SignupView(PublicView):
         user, pair = services.coach_sign_up(
             email=data["email"],
             password=data["password"],
-            first_name=data["firstName"],
-            last_name=data["lastName"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
             origin=RequestOrigin.from_request(request),
         )
         return Response(_session(user, pair), status=status.HTTP_201_CREATED)
@@ -121,7 +120,7 @@ class GoogleLoginView(PublicView):
     def post(self, request):
         data = validated(GoogleLoginInputSerializer, request.data)
         user, pair, created = services.session_create_with_google(
-            id_token=data["idToken"], origin=RequestOrigin.from_request(request)
+            id_token=data["id_token"], origin=RequestOrigin.from_request(request)
         )
         return Response(_session(user, pair), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -176,7 +175,7 @@ class MeView(AuthView):
     def patch(self, request):
         data = validated(MeUpdateInputSerializer, request.data)
         user = services.user_profile_update(
-            user=request.user, first_name=data.get("firstName"), last_name=data.get("lastName")
+            user=request.user, first_name=data.get("first_name"), last_name=data.get("last_name")
         )
         return Response(UserSerializer(user).data)
 
@@ -193,8 +192,8 @@ class PasswordChangeView(AuthView):
         data = validated(PasswordChangeInputSerializer, request.data)
         pair = services.user_password_change(
             user=request.user,
-            current_password=data["currentPassword"],
-            new_password=data["newPassword"],
+            current_password=data["current_password"],
+            new_password=data["new_password"],
             origin=RequestOrigin.from_request(request),
         )
         return Response(TokenPairSerializer(pair).data)
@@ -230,15 +229,12 @@ class PasswordResetConfirmView(PublicView):
     def post(self, request):
         data = validated(PasswordResetConfirmInputSerializer, request.data)
         services.password_reset_confirm(
-            token=data["token"], new_password=data["newPassword"], origin=RequestOrigin.from_request(request)
+            token=data["token"], new_password=data["new_password"], origin=RequestOrigin.from_request(request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AuditLogView(AuthView):
-    permission_classes = [IsAdmin]
-    pagination_class = PagePagination
-
+class AuditLogView(AuthAdminView):
     @extend_schema(
         tags=[TAG],
         summary="The audit log (admins)",
@@ -246,22 +242,15 @@ class AuditLogView(AuthView):
         responses={200: AuditLogEntrySerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = validated(AuditLogFilterSerializer, request.query_params)
-        entries = selectors.audit_entry_list(
-            kind=filters.get("kind"),
-            user_id=filters.get("userId"),
-            email=filters.get("email"),
-            since=filters.get("since"),
-            until=filters.get("until"),
+        return self.list_response(
+            request,
+            filters=AuditLogFilterSerializer,
+            selector=selectors.audit_entry_list,
+            serializer=AuditLogEntrySerializer,
         )
-        page = self.paginate_queryset(entries)
-        return self.get_paginated_response(AuditLogEntrySerializer(page, many=True).data)
 
 
-class UserListView(AuthView):
-    permission_classes = [IsAdmin]
-    pagination_class = PagePagination
-
+class UserListView(AuthAdminView):
     @extend_schema(
         tags=[TAG],
         summary="Identities (admins)",
@@ -269,9 +258,9 @@ class UserListView(AuthView):
         responses={200: AdminUserSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        filters = validated(UserFilterSerializer, request.query_params)
-        page = self.paginate_queryset(selectors.user_list(principal=request.user, filters=filters))
-        return self.get_paginated_response(AdminUserSerializer(page, many=True).data)
+        return self.list_response(
+            request, filters=UserFilterSerializer, selector=selectors.user_list, serializer=AdminUserSerializer
+        )
 
     @extend_schema(
         tags=[TAG],
@@ -285,26 +274,22 @@ class UserListView(AuthView):
         user = services.user_create_by_admin(
             actor=request.user,
             email=data["email"],
-            first_name=data["firstName"],
-            last_name=data["lastName"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
             role=data["role"],
             origin=RequestOrigin.from_request(request),
         )
         return Response(AdminUserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-class UserDetailView(AuthView):
-    permission_classes = [IsAdmin]
-
+class UserDetailView(AuthAdminView):
     @extend_schema(
         tags=[TAG],
         summary="One identity (admins)",
         responses={200: AdminUserSerializer, **error_responses(401, 403, 404)},
     )
     def get(self, request, user_id):
-        user = selectors.user_get(principal=request.user, user_id=user_id)
-        if user is None:
-            raise Http404
+        user = get_or_404(selectors.user_get(principal=request.user, user_id=user_id), "user")
         return Response(AdminUserSerializer(user).data)
 
     @extend_schema(
@@ -315,16 +300,15 @@ class UserDetailView(AuthView):
         responses={200: AdminUserSerializer, **error_responses(400, 401, 403, 404)},
     )
     def patch(self, request, user_id):
-        if selectors.user_get(principal=request.user, user_id=user_id) is None:
-            raise Http404
+        get_or_404(selectors.user_get(principal=request.user, user_id=user_id), "user")
         data = validated(UserUpdateInputSerializer, request.data)
         user = services.user_access_update(
             actor=request.user,
             user_id=user_id,
             role=data.get("role"),
             status=data.get("status"),
-            first_name=data.get("firstName"),
-            last_name=data.get("lastName"),
+            first_name=data.get("first_name"),
+            last_name=data.get("last_name"),
             origin=RequestOrigin.from_request(request),
         )
         return Response(AdminUserSerializer(user).data)

@@ -1,5 +1,6 @@
 """Admins manage identities and read the audit log; a coach never reaches another coach's data."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db(databases=["default"])
 
 def test_an_admin_disables_a_coach_which_is_audited_and_ends_its_sessions(api_client, client_for, admin, coach):
     # given a coach with a session
-    coach_client = client_for(coach)
+    coach_session = client_for(coach)
     # when an admin disables it
     response = client_for(admin).patch(f"/auth/users/{coach.id}", {"status": "disabled"}, REMOTE_ADDR="192.0.2.9")
     # then it is disabled, audited with who did it, and its session is over
@@ -28,8 +29,8 @@ def test_an_admin_disables_a_coach_which_is_audited_and_ends_its_sessions(api_cl
         "192.0.2.9",
         {"from": "active", "to": "disabled"},
     )
-    assert coach_client.get("/auth/me").status_code == 401
-    assert api_client.post("/auth/token/refresh", {"refresh": coach_client.tokens.refresh}).status_code == 401
+    assert coach_session.get("/auth/me").status_code == 401
+    assert api_client.post("/auth/token/refresh", {"refresh": coach_session.tokens.refresh}).status_code == 401
 
 
 def test_an_admin_changes_a_role_which_is_audited_and_makes_it_superuser(client_for, admin, coach):
@@ -83,6 +84,21 @@ def test_an_admin_lists_and_filters_identities(client_for, admin, coach, other_c
     assert everyone.json()["count"] == 3
     assert [user["email"] for user in coaches.json()["results"]] == ["olga@example.com"]
     assert client.get(f"/auth/users/{coach.id}").json()["email"] == "cory@example.com"
+
+
+def test_an_unknown_identity_is_not_found_and_nothing_changes(client_for, admin):
+    # given an id no identity has
+    client = client_for(admin)
+    missing = uuid.uuid4()
+    # when an admin reads or changes it
+    read = client.get(f"/auth/users/{missing}")
+    change = client.patch(f"/auth/users/{missing}", {"status": "disabled"})
+    # then both are the entity's 404, and nothing was written
+    not_found = {"status": 404, "code": "user_not_found", "message": "No such user.", "fieldErrors": {}}
+    assert (read.status_code, read.json()) == (404, not_found)
+    assert (change.status_code, change.json()) == (404, not_found)
+    assert AuditLogEntry.objects.count() == 0
+    assert published_events(context="auth") == []
 
 
 def test_the_audit_log_is_paginated_and_filterable_for_admins(client_for, admin, coach):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
-from contexts.auth import services
+from contexts.auth import events, services
 from contexts.auth.models import AuditLogEntry, User
 from contexts.auth.tests.factories import PASSWORD
 from nlc.events.testing import published_events
@@ -90,7 +90,7 @@ def test_a_failed_publish_leaves_no_identity_and_no_audit_row(monkeypatch, db):
     def broken(**kwargs):
         raise RuntimeError("contract violated")
 
-    monkeypatch.setattr(services.events, "user_created_publish", broken)
+    monkeypatch.setattr(events, "user_created_publish", broken)
     # when an identity is created
     with pytest.raises(RuntimeError):
         services.user_create(email="lost@example.com", password=PASSWORD, signup_method="password")
