@@ -86,12 +86,13 @@ def _wire_field(name: str) -> str:
     return ".".join(to_camel(part) for part in name.split("."))
 
 
-def domain_error_response(error: domain.DomainError) -> Response:
+def domain_error_response(error: domain.DomainError, *, challenge: str | None = None) -> Response:
+    """The answer to a domain error; a 401 carries ``challenge`` (the view's authentication scheme)."""
     status = status_for(error)
     field_errors = {_wire_field(name): list(messages) for name, messages in error.field_errors.items()}
     headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else {}
     if status == 401:
-        headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        headers["WWW-Authenticate"] = challenge or 'Bearer realm="api"'
     return Response(
         error_body(status, error.code, error.message, field_errors, error.details), status=status, headers=headers
     )
@@ -110,7 +111,9 @@ def exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: any known exception -> the one error shape; others stay 500s."""
     if isinstance(exc, domain.DomainError):
         set_rollback()
-        return domain_error_response(exc)
+        view, request = context.get("view"), context.get("request")
+        challenge = view.get_authenticate_header(request) if view is not None and request is not None else None
+        return domain_error_response(exc, challenge=challenge)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

@@ -25,6 +25,7 @@ def atomic(context: str, *, savepoint: bool = True) -> transaction.Atomic:
     return transaction.atomic(using=alias_of(context), savepoint=savepoint)
 
 
-def on_commit(context: str, callback: Callable[[], object]) -> None:
-    """Run ``callback`` once ``context``'s current transaction commits (at once outside one)."""
-    transaction.on_commit(callback, using=alias_of(context))
+def on_commit(context: str, callback: Callable[[], object], *, robust: bool = False) -> None:
+    """Run ``callback`` once ``context``'s current transaction commits (at once outside one);
+    ``robust`` logs a failing callback instead of raising it into the committed request."""
+    transaction.on_commit(callback, using=alias_of(context), robust=robust)

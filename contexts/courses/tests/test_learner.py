@@ -337,7 +337,9 @@ def test_an_access_link_is_needed_and_checked(api_client, coach_client):
     # no link, a malformed one, a forged signature, a coach's bearer token: all 401, nothing read
     assert api_client.get("/courses/learn/outline").status_code == 401
     api_client.credentials(HTTP_AUTHORIZATION="AccessLink not-a-token")
-    assert api_client.get("/courses/learn/outline").json()["code"] == "access_link_invalid"
+    refused = api_client.get("/courses/learn/outline")
+    assert refused.json()["code"] == "access_link_invalid"
+    assert refused["WWW-Authenticate"] == 'AccessLink realm="learn"'
     token = access_token_issue(enrollment_id=enrollment.id, access_version=enrollment.access_version)
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     api_client.credentials(HTTP_AUTHORIZATION=f"AccessLink {forged}")
