@@ -174,7 +174,12 @@ def test_google_being_unreachable_is_a_503(api_client, google_keys):
     adapter.status = 500
     response = api_client.post("/auth/google", {"idToken": _id_token(private_pem)})
     assert response.status_code == 503
-    assert response.json()["code"] == "google_unavailable"
+    assert response.json() == {
+        "status": 503,
+        "code": "google_unavailable",
+        "message": "Google could not be reached to check the sign-in; try again shortly.",
+        "fieldErrors": {},
+    }
     assert User.objects.count() == 0
 
 
@@ -182,7 +187,13 @@ def test_google_sign_in_is_off_without_a_client_id(api_client, google_keys, sett
     private_pem, adapter = google_keys
     settings.GOOGLE_OAUTH_CLIENT_IDS = []
     response = api_client.post("/auth/google", {"idToken": _id_token(private_pem)})
-    assert (response.status_code, response.json()["code"]) == (503, "google_sign_in_disabled")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": 503,
+        "code": "google_sign_in_disabled",
+        "message": "Google sign-in is not configured on this server.",
+        "fieldErrors": {},
+    }
     assert adapter.urls == []
 
 
