@@ -21,16 +21,16 @@ from urllib.parse import urlparse
 import amqp
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connections, transaction
 from django.test.utils import isolate_apps
 from django.utils import timezone
 
 from nlc.db.router import alias_for_context
 from nlc.events import publish, topology
+from nlc.events.backends import replay
 from nlc.events.broker import ConfirmingPublisher, broker_connection, declare_topology
 from nlc.events.contracts import ContractViolationError
-from nlc.events.dead_letters import replay
 from nlc.events.metrics import retried
 from nlc.events.models import DeadLetter, InboxEntry, OutboxEvent
 from nlc.events.publisher import PublishError
@@ -70,6 +70,17 @@ def rabbitmq():
 def commit_lead(*, aggregate_id: str | None = None, **overrides) -> dict:
     with transaction.atomic(using=LEADS):
         return publish("leads.lead.created", lead_payload(**overrides), aggregate_id=aggregate_id)
+
+
+class ChangeFailedError(RuntimeError):
+    pass
+
+
+def publish_then_roll_back(payload: dict, published: dict | None = None) -> None:
+    """Publish inside a transaction that then fails: the event must never travel."""
+    with transaction.atomic(using=LEADS):
+        (published if published is not None else {}).update(publish("leads.lead.created", payload))
+        raise ChangeFailedError("the change failed")
 
 
 def effects(envelope: dict) -> int:
@@ -122,10 +133,9 @@ def test_a_payload_that_breaks_its_contract_raises_and_writes_nothing(handlers):
 def test_a_committed_event_reaches_each_subscribing_context_once_a_rolled_back_one_never(handlers, event_bus):
     # given one event committed and one whose transaction rolled back
     committed = commit_lead()
-    rolled_back = {}
-    with pytest.raises(RuntimeError), transaction.atomic(using=LEADS):
-        rolled_back.update(publish("leads.lead.created", lead_payload()))
-        raise RuntimeError("the change failed")
+    rolled_back: dict = {}
+    with pytest.raises(ChangeFailedError):
+        publish_then_roll_back(lead_payload(), rolled_back)
     # when the bus settles
     event_bus.settle()
     # then the committed one was applied once by notifications and once by analytics
@@ -302,6 +312,60 @@ def test_a_failing_handler_is_retried_then_dead_lettered_and_requeue_processes_i
     assert queue_depth(rabbitmq, topology.dead_letter_queue("notifications")) == 0
     letter.refresh_from_db(using=NOTIFICATIONS)
     assert letter.status == DeadLetter.Status.REQUEUED
+
+
+@bus
+def test_one_dead_letter_is_shown_and_requeued_by_its_id_alone(handlers, event_bus, rabbitmq):
+    # given a dead letter of notifications
+    envelope = commit_lead(firstName="fail-until-fixed")
+    event_bus.relay()
+    event_bus.consume(contexts=["notifications"], idle=1.0)
+    letter = DeadLetter.objects.using(NOTIFICATIONS).get(event_id=envelope["eventId"])
+    # when it is shown by its id, without naming its context
+    out = StringIO()
+    call_command("events", "dead-letters", "show", str(letter.id), stdout=out)
+    # then it is found in notifications and shown in full
+    shown = json.loads(out.getvalue())
+    assert json.loads(shown.pop("body")) == envelope
+    assert shown == {
+        "id": str(letter.id),
+        "context": "notifications",
+        "eventId": envelope["eventId"],
+        "type": "leads.lead.created",
+        "status": "dead",
+        "attempts": 3,
+        "reason": f"RuntimeError: cannot notify about {envelope['payload']['leadId']}",
+        "createdAt": letter.created_at.isoformat(),
+        "lastAttemptAt": letter.last_attempt_at.isoformat(),
+    }
+    # --context still narrows the search; an unknown id or a malformed one is named in the error
+    with pytest.raises(CommandError, match=f"^no dead letter {letter.id} in analytics$"):
+        call_command("events", "dead-letters", "show", str(letter.id), "--context", "analytics")
+    unknown = uuid.uuid4()
+    with pytest.raises(CommandError, match=f"^no dead letter {unknown} in any context$"):
+        call_command("events", "dead-letters", "show", str(unknown))
+    with pytest.raises(CommandError, match=r"^no dead letter not-a-uuid in any context$"):
+        call_command("events", "dead-letters", "show", "not-a-uuid")
+    # when the fault is fixed and that one letter is requeued by its id alone
+    bus_handlers.FAULT_FIXED["value"] = True
+    out = StringIO()
+    call_command("events", "dead-letters", "requeue", str(letter.id), stdout=out)
+    assert out.getvalue() == "requeued 1 message(s) of notifications\n"
+    event_bus.consume(contexts=["notifications"])
+    # then it is applied once and marked requeued; the broker's copy waits for a requeue or purge
+    assert effects(envelope) == 1
+    letter.refresh_from_db(using=NOTIFICATIONS)
+    assert letter.status == DeadLetter.Status.REQUEUED
+    assert queue_depth(rabbitmq, topology.dead_letter_queue("notifications")) == 1
+    # and requeuing it again, or requeuing with neither an id nor a context, is refused
+    with pytest.raises(CommandError, match=f"^dead letter {letter.id} of notifications is requeued already$"):
+        call_command("events", "dead-letters", "requeue", str(letter.id))
+    with pytest.raises(CommandError, match=r"^give a dead letter id, or --context to requeue all of a context's$"):
+        call_command("events", "dead-letters", "requeue")
+    # a later requeue of the whole context sends the broker's copy, which changes nothing
+    call_command("events", "dead-letters", "requeue", "--context", "notifications", stdout=StringIO())
+    event_bus.consume(contexts=["notifications"])
+    assert effects(envelope) == 1
 
 
 @bus
@@ -489,7 +553,8 @@ def test_the_trace_id_travels_in_the_envelope_the_amqp_headers_the_logs_and_the_
     assert envelope["traceId"] == trace_id
     assert event_bus.headers[envelope["eventId"]]["traceparent"].startswith(f"00-{trace_id}-")
     applied = [r for r in caplog.records if r.getMessage() == "event applied" and r.event_id == envelope["eventId"]]
-    assert applied and {r.trace_id for r in applied} == {trace_id}
+    assert applied
+    assert {r.trace_id for r in applied} == {trace_id}
     follow_up = event_bus.wait_for("notify.user", title=bus_handlers.effect_title(envelope["payload"]["leadId"]))
     assert follow_up["traceId"] == trace_id
 
@@ -500,13 +565,12 @@ def test_the_trace_id_travels_in_the_envelope_the_amqp_headers_the_logs_and_the_
 @bus
 def test_the_inline_backend_delivers_on_commit_with_the_same_inbox_rules(handlers, settings):
     settings.BROKER_URL = ""
-    from nlc.events.backends import deliver_with_retries
+    from nlc.events.inline import deliver_with_retries
 
     # given one committed and one rolled-back event
     committed = commit_lead()
-    with pytest.raises(RuntimeError), transaction.atomic(using=LEADS):
-        publish("leads.lead.created", lead_payload(leadId=str(uuid.uuid4()), firstName="rolled"))
-        raise RuntimeError("rolled back")
+    with pytest.raises(ChangeFailedError):
+        publish_then_roll_back(lead_payload(leadId=str(uuid.uuid4()), firstName="rolled"))
     # then the committed one was applied on commit, once per context, and marked published
     assert effects(committed) == 1
     assert inbox(ANALYTICS, committed) == 1
@@ -565,8 +629,10 @@ def test_replay_sends_stored_events_to_one_context(handlers, event_bus, rabbitmq
     event_bus.consume()
     # then analytics applied both again, and notifications (not targeted) nothing more
     assert out.getvalue().startswith("replayed 2 leads.lead.created event(s) to analytics")
-    assert inbox(ANALYTICS, first) == 1 and inbox(ANALYTICS, second) == 1
-    assert effects(first) == 1 and effects(second) == 1
+    assert inbox(ANALYTICS, first) == 1
+    assert inbox(ANALYTICS, second) == 1
+    assert effects(first) == 1
+    assert effects(second) == 1
     # and a date without a zone is read as UTC; replaying again changes nothing
     out = StringIO()
     call_command(
@@ -574,7 +640,8 @@ def test_replay_sends_stored_events_to_one_context(handlers, event_bus, rabbitmq
     )
     event_bus.consume()
     assert out.getvalue().startswith("replayed 2 leads.lead.created event(s) to analytics")
-    assert inbox(ANALYTICS, first) == 1 and inbox(ANALYTICS, second) == 1
+    assert inbox(ANALYTICS, first) == 1
+    assert inbox(ANALYTICS, second) == 1
 
 
 @bus

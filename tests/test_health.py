@@ -107,8 +107,10 @@ def test_a_request_without_traceparent_gets_a_fresh_trace_id(client):
     finally:
         logger.removeHandler(handler)
     line = json.loads(buffer.getvalue().strip().splitlines()[-1])
-    assert len(line["trace_id"]) == 32 and line["trace_id"] != "0" * 32
-    assert len(line["request_id"]) == 32 and " " not in line["request_id"]
+    assert len(line["trace_id"]) == 32
+    assert line["trace_id"] != "0" * 32
+    assert len(line["request_id"]) == 32
+    assert " " not in line["request_id"]
 
 
 def test_the_admin_login_page_answers_and_an_admin_can_sign_in(client, django_user_model):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 
 from nlc.db.router import alias_for_context
-from nlc.events import dead_letters
+from nlc.events.backends import backend
 from nlc.events.models import DeadLetter, InboxEntry, OutboxEvent
 
 
@@ -90,10 +90,10 @@ class DeadLetterAdmin(PerContextAdmin):
     @admin.action(description="Requeue every dead letter of this context")
     def requeue_all(self, request, queryset):
         context = self.context_of(request)
-        self.message_user(request, f"Requeued {dead_letters.requeue(context)} message(s) of {context}.")
+        self.message_user(request, f"Requeued {backend().requeue(context)} message(s) of {context}.")
 
     @admin.action(description="Purge every dead letter of this context")
     def purge_all(self, request, queryset):
         context = self.context_of(request)
-        purged = dead_letters.purge(context)
+        purged = backend().purge(context)
         self.message_user(request, f"Purged {purged} message(s) of {context}.", level=messages.WARNING)

@@ -29,9 +29,12 @@ _CONTRACT_ONLY_KEYS = ("$schema", "$id")
 
 
 class HandlerLike(Protocol):
-    context: str
-    event_types: tuple[str, ...]
-    name: str
+    @property
+    def context(self) -> str: ...
+    @property
+    def event_types(self) -> tuple[str, ...]: ...
+    @property
+    def name(self) -> str: ...
 
 
 ENVELOPE_SCHEMA: dict[str, Any] = {
@@ -176,7 +179,9 @@ def _message(contract, registry: ContractRegistry) -> dict[str, Any]:
 
 
 def _message_refs(event_type: str, versions) -> dict[str, Any]:
-    refs = [{"$ref": f"#/components/messages/{_message_key(event_type, c.version)}"} for c in versions]
+    refs: list[dict[str, Any]] = [
+        {"$ref": f"#/components/messages/{_message_key(event_type, c.version)}"} for c in versions
+    ]
     return refs[0] if len(refs) == 1 else {"oneOf": refs}
 
 

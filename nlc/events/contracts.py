@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -261,15 +262,26 @@ def _load(path: Path, directory: Path) -> tuple[Contract | None, list[str]]:
         return None, [f"{relative}: not readable JSON ({error})"]
     if not isinstance(schema, dict):
         return None, [f"{relative}: a contract is a JSON object"]
+    version, problems = _version_of(relative, schema, name["version"])
+    problems += _schema_problems(relative, event_type, schema, version)
+    producer = schema.get("x-producer")
+    if problems or version is None or not isinstance(producer, str):
+        return None, problems
+    return Contract(event_type=event_type, version=version, producer=producer, schema=schema, path=path), []
 
-    problems = []
+
+def _version_of(relative: Path, schema: dict[str, Any], named: str | None) -> tuple[int | None, list[str]]:
+    """The contract's ``x-version``, checked against the file name's ``.v<N>``."""
     version = schema.get("x-version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        problems.append(f"{relative}: x-version must be a positive integer, not {version!r}")
-        version = None
-    elif name["version"] and int(name["version"]) != version:
-        problems.append(f"{relative}: x-version is {version}, the file name says v{name['version']}")
-    producer = schema.get("x-producer")
+        return None, [f"{relative}: x-version must be a positive integer, not {version!r}"]
+    if named and int(named) != version:
+        return version, [f"{relative}: x-version is {version}, the file name says v{named}"]
+    return version, []
+
+
+def _schema_problems(relative: Path, event_type: str, schema: dict[str, Any], version: int | None) -> list[str]:
+    problems = []
     if not _EVENT_TYPE.match(event_type):
         problems.append(f"{relative}: {event_type!r} is not a valid event type")
     expectations = {
@@ -281,18 +293,19 @@ def _load(path: Path, directory: Path) -> tuple[Contract | None, list[str]]:
     }
     if version is not None:
         expectations["$id"] = f"urn:nlc:event:{event_type}:v{version}"
-    for key, expected in expectations.items():
-        if schema.get(key) != expected:
-            problems.append(f"{relative}: {key} must be {expected!r}, not {schema.get(key)!r}")
+    problems.extend(
+        f"{relative}: {key} must be {expected!r}, not {schema.get(key)!r}"
+        for key, expected in expectations.items()
+        if schema.get(key) != expected
+    )
+    producer = schema.get("x-producer")
     if producer not in CONTEXT_NAMES:
         problems.append(f"{relative}: x-producer {producer!r} is not a context ({', '.join(CONTEXT_NAMES)})")
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as error:
         problems.append(f"{relative}: not a valid JSON Schema: {error.message}")
-    if problems:
-        return None, problems
-    return Contract(event_type=event_type, version=version, producer=producer, schema=schema, path=path), []
+    return problems
 
 
 @cache
@@ -343,11 +356,11 @@ def snapshot_problems(registry: ContractRegistry, lock_path: Path) -> list[str]:
                     f"{event_type} v{version} was edited after it was published "
                     f"({contract.path.relative_to(registry.directory)}): revert it and add v{next_version} instead"
                 )
-    for contract in registry.all():
-        if str(contract.version) not in locked.get(contract.event_type, {}):
-            problems.append(
-                f"{contract.event_type} v{contract.version} is a new version not frozen: run {FREEZE_COMMAND}"
-            )
+    problems.extend(
+        f"{contract.event_type} v{contract.version} is a new version not frozen: run {FREEZE_COMMAND}"
+        for contract in registry.all()
+        if str(contract.version) not in locked.get(contract.event_type, {})
+    )
     return problems
 
 

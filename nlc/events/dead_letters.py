@@ -1,10 +1,19 @@
-"""Dead letters kept in the consuming context's own schema, with the reason and the attempts."""
+"""Dead letters kept in the consuming context's own schema, with the reason and the attempts.
+
+This is the store only (rows). Sending dead letters back (requeue), dropping them (purge) and
+replaying stored events are the backend's: ``nlc.events.backends.backend()``.
+"""
 
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Iterable
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from nlc.db.router import alias_for_context
@@ -37,66 +46,37 @@ def record_dead_letter(
     return letter
 
 
-def requeue(context: str) -> int:
-    """Send a context's dead letters back to it with their attempts reset; return how many."""
-    from nlc.events import backends
-
-    alias = alias_for_context(context)
-    letters = DeadLetter.objects.using(alias).filter(status=DeadLetter.Status.DEAD)
-    if backends.backend_name() == "inline":
-        moved = 0
-        for letter in letters.order_by("created_at"):
-            DeadLetter.objects.using(alias).filter(pk=letter.pk).update(
-                status=DeadLetter.Status.REQUEUED, next_attempt_at=timezone.now()
-            )
-            try:
-                envelope = json.loads(letter.body)
-            except ValueError:
-                continue
-            backends.deliver_with_retries(context, envelope)
-            moved += 1
-        return moved
-    from nlc.events.broker import broker_connection, requeue_dead_letters
-
-    with broker_connection() as connection:
-        moved = requeue_dead_letters(connection, context)
-    letters.update(status=DeadLetter.Status.REQUEUED, next_attempt_at=timezone.now())
-    return moved
+def dead_letters_of(context: str) -> QuerySet[DeadLetter]:
+    """Every dead letter of one context (its own schema), any status."""
+    return DeadLetter.objects.using(alias_for_context(context)).all()
 
 
-def purge(context: str) -> int:
-    """Drop a context's dead letters for good (the rows stay, marked purged, for the record)."""
-    from nlc.events import backends
-
-    alias = alias_for_context(context)
-    letters = DeadLetter.objects.using(alias).filter(status=DeadLetter.Status.DEAD)
-    count = letters.count()
-    if backends.backend_name() == "rabbitmq":
-        from nlc.events.broker import broker_connection, purge_dead_letters
-
-        with broker_connection() as connection:
-            count = max(count, purge_dead_letters(connection, context))
-    letters.update(status=DeadLetter.Status.PURGED)
-    return count
-
-
-def replay(context: str, envelopes: list[dict[str, Any]]) -> None:
-    """Deliver stored envelopes to one consuming context; handlers that applied one already skip it."""
-    from nlc.events import backends
-
-    if backends.backend_name() == "inline":
-        for envelope in envelopes:
-            backends.deliver_with_retries(context, envelope)
-        return
-    from nlc.events import topology
-    from nlc.events.broker import ConfirmingPublisher, json_body, message_properties
-
-    publisher = ConfirmingPublisher()
+def dead_letter_find(letter_id: str, *, contexts: Iterable[str] | None = None) -> tuple[str, DeadLetter] | None:
+    """The dead letter with this id and the context that holds it, looked up across the enabled
+    contexts (or only ``contexts``); None when no context has it or the id is not a UUID."""
     try:
-        for start in range(0, len(envelopes), 500):
-            chunk = envelopes[start : start + 500]
-            publisher.publish_batch(
-                "", [(topology.context_queue(context), json_body(e), message_properties(e)) for e in chunk]
-            )
-    finally:
-        publisher.close()
+        key = uuid.UUID(str(letter_id))
+    except ValueError:
+        return None
+    for context in contexts or settings.NLC_CONTEXTS:
+        letter = dead_letters_of(context).filter(pk=key).first()
+        if letter is not None:
+            return context, letter
+    return None
+
+
+def envelope_of(letter: DeadLetter) -> dict[str, Any] | None:
+    """The stored envelope of a dead letter; None when its body is not JSON (a broken message)."""
+    try:
+        envelope = json.loads(letter.body)
+    except ValueError:
+        return None
+    return envelope if isinstance(envelope, dict) else None
+
+
+def __getattr__(name: str) -> Any:
+    # ``replay`` lived here once; contexts/billing/tests still import it from here. It is the
+    # backend's (nlc.events.backends.replay); resolved at call time so the store imports no backend.
+    if name == "replay":
+        return import_module("nlc.events.backends").replay
+    raise AttributeError(name)

@@ -16,7 +16,7 @@ from nlc.events.models import InboxEntry
 from nlc.events.registry import handlers_for
 from nlc.observability.context import trace_id_var
 
-logger = logging.getLogger("nlc.events.dispatch")
+logger = logging.getLogger(__name__)
 
 
 class DeadLetterError(Exception):

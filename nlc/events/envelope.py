@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from nlc.time import iso_z, parse_moment
 
@@ -33,7 +34,7 @@ _MISSING: Any = object()
 class Event:
     """What a handler receives."""
 
-    event_id: uuid.UUID
+    event_id: UUID
     type: str
     version: int
     occurred_at: datetime
@@ -70,14 +71,14 @@ class Event:
             raise PayloadFieldError(f"{self.type} payload field {name!r} is not an integer")
         return value
 
-    def uuid(self, name: str) -> uuid.UUID:
+    def uuid(self, name: str) -> UUID:
         value = self.value(name)
         try:
             return uuid.UUID(str(value))
         except ValueError as error:
             raise PayloadFieldError(f"{self.type} payload field {name!r} is not a uuid: {value!r}") from error
 
-    def optional_uuid(self, name: str) -> uuid.UUID | None:
+    def optional_uuid(self, name: str) -> UUID | None:
         return None if self.value(name, None) is None else self.uuid(name)
 
     def moment(self, name: str) -> datetime:

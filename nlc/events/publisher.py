@@ -17,7 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from nlc.db.router import alias_for_context
-from nlc.events import backends
+from nlc.events.backends import backend
 from nlc.events.contracts import registry
 from nlc.events.envelope import make_envelope
 from nlc.events.models import OutboxEvent
@@ -70,7 +70,7 @@ def publish(
         aggregate_id=str(aggregate_id) if aggregate_id is not None else None,
         envelope=envelope,
     )
-    backends.after_publish(alias=alias, context=producer)
+    backend().after_publish(alias=alias, context=producer)
     return envelope
 
 

@@ -45,7 +45,7 @@ def handles(*event_types: str, versions: Iterable[int] = (1,), context: str | No
     """Declare the decorated function a handler of ``event_types`` in the versions it understands."""
 
     def decorator(func: Handler) -> Handler:
-        func.handler_spec = register(
+        func.handler_spec = register(  # type: ignore[attr-defined]  # a marker on the function
             HandlerSpec(
                 context=context or _context_of(func.__module__),
                 event_types=tuple(event_types),

@@ -26,11 +26,10 @@ from django.utils import timezone
 
 from nlc.db.router import alias_for_context
 from nlc.events import metrics, topology
-from nlc.events.backends import NOTIFY_CHANNEL
 from nlc.events.broker import BrokerError, ConfirmingPublisher, wire_properties
 from nlc.events.models import OutboxEvent
 
-logger = logging.getLogger("nlc.events.relay")
+logger = logging.getLogger(__name__)
 
 
 class Relay:
@@ -210,7 +209,7 @@ class Relay:
             port=settings_dict["PORT"] or None,
             autocommit=True,
         )
-        listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        listener.execute(f"LISTEN {topology.NOTIFY_CHANNEL}")
         return listener
 
     @staticmethod

@@ -10,15 +10,23 @@ only committed events travel.
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 import uuid
 from typing import Any
 
 from django.conf import settings
+from kombu import Connection
 
 from nlc.db.router import alias_for_context
-from nlc.events import backends
+from nlc.events import inline
+from nlc.events.backends import backend_name
+from nlc.events.broker import ConsumerLoop, broker_connection, context_queue_names, declare_topology
 from nlc.events.models import OutboxEvent
+from nlc.events.registry import consumer_topology
+from nlc.events.relay import Relay
+from nlc.events.topology import domain_exchange
 
 
 def published_events(*, context: str, event_type: str | None = None) -> list[dict[str, Any]]:
@@ -32,62 +40,55 @@ def _matches(envelope: dict[str, Any], event_type: str, match: dict[str, Any]) -
     return envelope["type"] == event_type and all(envelope["payload"].get(k) == v for k, v in match.items())
 
 
-class EventBusProbe:
-    def __init__(self) -> None:
-        self.backend = backends.backend_name()
-        self.seen: list[dict[str, Any]] = []
-        self.headers: dict[str, dict[str, Any]] = {}  # AMQP headers by eventId (RabbitMQ backend)
-        self._connection = None
-        self._channel = None
-        self._queue = f"{settings.NLC_BUS_NAMESPACE}probe.{uuid.uuid4().hex[:8]}"
-        if self.backend == "inline":
-            backends.observers.append(self.seen.append)
-        else:
-            from nlc.events.broker import broker_connection, declare_topology
-            from nlc.events.registry import consumer_topology
-            from nlc.events.topology import domain_exchange
+class _InlineTraffic:
+    """What travels on the inline backend: the deliveries, observed as they happen."""
 
-            self._connection = broker_connection()
-            declare_topology(self._connection, consumer_topology())
-            self._channel = self._connection.channel()
-            self._purge_context_queues()
-            self._channel.queue_declare(self._queue, exclusive=True, auto_delete=True)
-            self._channel.queue_bind(self._queue, domain_exchange(), routing_key="#")
+    def __init__(self, seen: list[dict[str, Any]]) -> None:
+        self._observer = seen.append
+        inline.observers.append(self._observer)
+
+    def relay(self) -> int:
+        inline.deliver_pending()
+        return 0
+
+    def consume(self, *, contexts: list[str] | None, idle: float, timeout: float) -> int:
+        return 0  # delivered on relay already
+
+    def collect(self, seen: list[dict[str, Any]], headers: dict[str, dict[str, Any]]) -> None:
+        return  # the observer appends as deliveries happen
+
+    def close(self) -> None:
+        if self._observer in inline.observers:
+            inline.observers.remove(self._observer)
+
+
+class _BrokerTraffic:
+    """What travels on RabbitMQ: a queue of the probe's own bound to the domain exchange, and the relay
+    and the consumers run in-process."""
+
+    def __init__(self, seen: list[dict[str, Any]]) -> None:
+        self._queue = f"{settings.NLC_BUS_NAMESPACE}probe.{uuid.uuid4().hex[:8]}"
+        self._connection: Connection = broker_connection()
+        declare_topology(self._connection, consumer_topology())
+        self._channel = self._connection.channel()
+        self._purge_context_queues()
+        self._channel.queue_declare(self._queue, exclusive=True, auto_delete=True)
+        self._channel.queue_bind(self._queue, domain_exchange(), routing_key="#")
 
     def _purge_context_queues(self) -> None:
         """Each test starts with empty queues: the database is flushed between tests, so must they be."""
-        from nlc.events import topology
-        from nlc.events.registry import consumer_topology
-
         for context in consumer_topology():
-            names = [topology.context_queue(context), topology.dead_letter_queue(context)]
-            names += [topology.retry_queue(context, n) for n in range(1, settings.NLC_EVENTS["MAX_ATTEMPTS"])]
-            for name in names:
+            for name in context_queue_names(context):
                 self._channel.queue_purge(name)
 
-    # -- moving things along --------------------------------------------------------------------
     def relay(self) -> int:
-        """Publish every committed outbox row now (RabbitMQ backend); return how many."""
-        if self.backend == "inline":
-            backends.deliver_pending()
-            return 0
-        from nlc.events.relay import Relay
-
         relay = Relay()
         try:
             return relay.drain()
         finally:
             relay.publisher.close()
 
-    def consume(self, *, contexts: list[str] | None = None, idle: float = 0.3, timeout: float = 30.0) -> int:
-        """Run the consumers of ``contexts`` (default: all) in-process until their queues stay idle."""
-        if self.backend == "inline":
-            return 0
-        import threading
-
-        from nlc.events.broker import ConsumerLoop
-        from nlc.events.registry import consumer_topology
-
+    def consume(self, *, contexts: list[str] | None, idle: float, timeout: float) -> int:
         wanted = {name: types for name, types in consumer_topology().items() if not contexts or name in contexts}
         stop = threading.Event()
         timer = threading.Timer(timeout, stop.set)
@@ -96,6 +97,41 @@ class EventBusProbe:
             return ConsumerLoop(wanted).run(stop, connection=self._connection, until_idle=idle)
         finally:
             timer.cancel()
+
+    def collect(self, seen: list[dict[str, Any]], headers: dict[str, dict[str, Any]]) -> None:
+        while True:
+            message = self._channel.basic_get(self._queue, no_ack=True)
+            if message is None:
+                return
+            envelope = json.loads(message.body)
+            seen.append(envelope)
+            headers[envelope["eventId"]] = dict(message.headers or {})
+
+    def close(self) -> None:
+        self._connection.release()
+
+
+_TRAFFIC: dict[str, type[_InlineTraffic] | type[_BrokerTraffic]] = {
+    "inline": _InlineTraffic,
+    "rabbitmq": _BrokerTraffic,
+}
+
+
+class EventBusProbe:
+    def __init__(self) -> None:
+        self.backend = backend_name()
+        self.seen: list[dict[str, Any]] = []
+        self.headers: dict[str, dict[str, Any]] = {}  # AMQP headers by eventId (RabbitMQ backend)
+        self._traffic: _InlineTraffic | _BrokerTraffic = _TRAFFIC[self.backend](self.seen)
+
+    # -- moving things along --------------------------------------------------------------------
+    def relay(self) -> int:
+        """Publish every committed outbox row now (RabbitMQ backend); return how many."""
+        return self._traffic.relay()
+
+    def consume(self, *, contexts: list[str] | None = None, idle: float = 0.3, timeout: float = 30.0) -> int:
+        """Run the consumers of ``contexts`` (default: all) in-process until their queues stay idle."""
+        return self._traffic.consume(contexts=contexts, idle=idle, timeout=timeout)
 
     def settle(self, *, timeout: float = 30.0) -> None:
         """Relay and consume until nothing moves any more (handlers may publish in turn)."""
@@ -108,17 +144,7 @@ class EventBusProbe:
 
     # -- watching -------------------------------------------------------------------------------
     def _collect(self) -> None:
-        if self._channel is None:
-            return
-        import json
-
-        while True:
-            message = self._channel.basic_get(self._queue, no_ack=True)
-            if message is None:
-                return
-            envelope = json.loads(message.body)
-            self.seen.append(envelope)
-            self.headers[envelope["eventId"]] = dict(message.headers or {})
+        self._traffic.collect(self.seen, self.headers)
 
     def events(self, event_type: str, **match: Any) -> list[dict[str, Any]]:
         self._collect()
@@ -146,9 +172,4 @@ class EventBusProbe:
             time.sleep(0.05)
 
     def close(self) -> None:
-        if self.backend == "inline":
-            if self.seen.append in backends.observers:
-                backends.observers.remove(self.seen.append)
-            return
-        if self._connection is not None:
-            self._connection.release()
+        self._traffic.close()

@@ -39,3 +39,7 @@ def dead_letter_queue(context: str) -> str:
 def retry_queue(context: str, attempt: int) -> str:
     """Holds a failed message for the backoff delay of ``attempt``, then dead-letters it back."""
     return _ns(f"nlc.{context}.retry.{attempt}")
+
+
+NOTIFY_CHANNEL = "nlc_outbox"
+"""PostgreSQL channel a commit with events NOTIFYs and the relay LISTENs on (a database name, not a broker one)."""

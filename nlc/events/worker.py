@@ -13,7 +13,7 @@ import threading
 
 from celery import bootsteps
 
-logger = logging.getLogger("nlc.events.worker")
+logger = logging.getLogger(__name__)
 
 
 def run_consumers(stop: threading.Event, contexts: list[str] | None = None) -> None:

@@ -11,8 +11,11 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from nlc.db.router import alias_for_context
-from nlc.events import backends
+from nlc.events.asyncapi import asyncapi_path, render_asyncapi
+from nlc.events.backends import backend
+from nlc.events.broker import broker_connection, declare_topology
 from nlc.events.contracts import freeze_snapshot, registry, snapshot_problems
+from nlc.events.dead_letters import dead_letter_find, dead_letters_of
 from nlc.events.models import DeadLetter, OutboxEvent
 from nlc.events.registry import consumer_topology, context_handler_specs, handler_specs, subscribed_types
 
@@ -46,12 +49,14 @@ class Command(BaseCommand):
         listing = dead_sub.add_parser("list")
         listing.add_argument("--context", choices=list(settings.NLC_CONTEXTS))
         listing.add_argument("--status", default=DeadLetter.Status.DEAD, choices=DeadLetter.Status.values)
-        show = dead_sub.add_parser("show")
+        show = dead_sub.add_parser("show", help="One dead letter, looked up in every context.")
         show.add_argument("id")
-        show.add_argument("--context", required=True, choices=list(settings.NLC_CONTEXTS))
-        for name in ("requeue", "purge"):
-            action = dead_sub.add_parser(name)
-            action.add_argument("--context", required=True, choices=list(settings.NLC_CONTEXTS))
+        show.add_argument("--context", choices=list(settings.NLC_CONTEXTS), help="Look only in this context.")
+        requeue = dead_sub.add_parser("requeue", help="Send one dead letter (by id), or all of --context, back.")
+        requeue.add_argument("id", nargs="?")
+        requeue.add_argument("--context", choices=list(settings.NLC_CONTEXTS))
+        purge = dead_sub.add_parser("purge")
+        purge.add_argument("--context", required=True, choices=list(settings.NLC_CONTEXTS))
 
         replay = sub.add_parser("replay", help="Deliver stored events of a type and time range to one context.")
         replay.add_argument("--type", required=True, dest="event_type")
@@ -112,15 +117,11 @@ class Command(BaseCommand):
     def do_declare(self, **options):
         if not settings.BROKER_URL:
             raise CommandError("BROKER_URL is not set: the inline backend has no broker topology.")
-        from nlc.events.broker import broker_connection, declare_topology
-
         with broker_connection() as connection:
             for line in declare_topology(connection, consumer_topology()):
                 self.stdout.write(line)
 
     def do_asyncapi(self, *, check=False, **options):
-        from nlc.events.asyncapi import asyncapi_path, render_asyncapi
-
         document = render_asyncapi(registry(), context_handler_specs())
         path = asyncapi_path()
         if check:
@@ -137,17 +138,21 @@ class Command(BaseCommand):
 
     def dead_list(self, *, context=None, status=DeadLetter.Status.DEAD, **options):
         for name in [context] if context else list(settings.NLC_CONTEXTS):
-            letters = DeadLetter.objects.using(alias_for_context(name)).filter(status=status).order_by("created_at")
+            letters = dead_letters_of(name).filter(status=status).order_by("created_at")
             for letter in letters:
                 self.stdout.write(
                     f"{name:14} {letter.id}  {letter.event_type or '(unreadable)':36} "
                     f"attempts={letter.attempts} at={letter.created_at:%Y-%m-%d %H:%M:%S}  {letter.reason[:100]}"
                 )
 
-    def dead_show(self, *, id, context, **options):
-        letter = DeadLetter.objects.using(alias_for_context(context)).filter(pk=id).first()
-        if letter is None:
-            raise CommandError(f"no dead letter {id} in {context}")
+    def _dead_letter(self, letter_id: str, context: str | None) -> tuple[str, DeadLetter]:
+        found = dead_letter_find(letter_id, contexts=[context] if context else None)
+        if found is None:
+            raise CommandError(f"no dead letter {letter_id} in {context or 'any context'}")
+        return found
+
+    def dead_show(self, *, id, context=None, **options):
+        context, letter = self._dead_letter(id, context)
         self.stdout.write(
             json.dumps(
                 {
@@ -166,16 +171,21 @@ class Command(BaseCommand):
             )
         )
 
-    def dead_requeue(self, *, context, **options):
-        from nlc.events.dead_letters import requeue
-
-        moved = requeue(context)
+    def dead_requeue(self, *, id=None, context=None, **options):
+        if id is None:
+            if context is None:
+                raise CommandError("give a dead letter id, or --context to requeue all of a context's")
+            moved = backend().requeue(context)
+            self.stdout.write(f"requeued {moved} message(s) of {context}")
+            return
+        context, letter = self._dead_letter(id, context)
+        if letter.status != DeadLetter.Status.DEAD:
+            raise CommandError(f"dead letter {letter.id} of {context} is {letter.status} already")
+        moved = backend().requeue(context, letter)
         self.stdout.write(f"requeued {moved} message(s) of {context}")
 
     def dead_purge(self, *, context, **options):
-        from nlc.events.dead_letters import purge
-
-        purged = purge(context)
+        purged = backend().purge(context)
         self.stdout.write(f"purged {purged} message(s) of {context}")
 
     # -- replay ---------------------------------------------------------------------------------
@@ -191,11 +201,10 @@ class Command(BaseCommand):
         if until is not None:
             rows = rows.filter(created_at__lt=until)
         envelopes = [row.envelope for row in rows.order_by("id")]
-        from nlc.events.dead_letters import replay
-
-        replay(target, envelopes)
+        bus = backend()
+        bus.replay(target, envelopes)
         newest = rows.aggregate(newest=Max("created_at"))["newest"]
         self.stdout.write(
-            f"replayed {len(envelopes)} {event_type} event(s) to {target} ({backends.backend_name()})"
+            f"replayed {len(envelopes)} {event_type} event(s) to {target} ({bus.name})"
             + (f", newest {newest.isoformat()}" if newest else "")
         )
