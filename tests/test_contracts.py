@@ -83,7 +83,7 @@ def _payment_completed() -> dict:
         "amount": 4900,
         "currency": "EUR",
         "externalPaymentId": "pi_3PqR5sT6uV7wX8yZ",
-        "status": "succeeded",
+        "status": "completed",
         "paidAt": "2025-11-26T10:15:00Z",
     }
 
@@ -263,7 +263,7 @@ def test_payment_completed_v1_requires_what_its_consumers_need():
         "paidAt",
     }
     assert contract.schema["properties"]["kind"]["enum"] == ["subscription", "course_purchase", "other"]
-    assert contract.schema["properties"]["status"]["enum"] == ["succeeded"]
+    assert contract.schema["properties"]["status"]["enum"] == ["completed"]
     assert contract.schema["properties"]["planId"]["type"] == ["string", "null"]
 
 

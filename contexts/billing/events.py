@@ -87,7 +87,7 @@ def payment_completed_publish(*, transaction: Transaction) -> dict:
         {
             **_payment_fields(transaction),
             "externalPaymentId": transaction.external_payment_id,
-            "status": "succeeded",
+            "status": "completed",
             "paidAt": transaction.paid_at,
         },
         aggregate_id=transaction.id,

@@ -69,7 +69,7 @@ def completed_payload(link, transaction_row, *, paid_at: int) -> dict:
         "amount": 4900,
         "currency": "USD",
         "externalPaymentId": PAYMENT_INTENT,
-        "status": "succeeded",
+        "status": "completed",
         "paidAt": iso(paid_at),
     }
 

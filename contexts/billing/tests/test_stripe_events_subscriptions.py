@@ -168,7 +168,7 @@ def completed_payload(started) -> dict:
         "amount": 2000,
         "currency": "USD",
         "externalPaymentId": "in_NLCtestInvoice0001",
-        "status": "succeeded",
+        "status": "completed",
         "paidAt": iso(1785405600),
     }
 
