@@ -138,13 +138,13 @@ BUILTIN: dict[str, BuiltinTemplate] = {
             subject="Your payment of {{ amount }} did not go through",
             text_body=(
                 "Hi {{ name|default:'there' }},\n\n"
-                "Your payment of {{ amount }} failed{% if reason %}: {{ reason }}{% endif %}.\n"
+                "Your payment of {{ amount }} did not go through.{% if reason %} {{ reason }}{% endif %}\n"
                 "{% if next_attempt_at %}We will try again on {{ next_attempt_at }}: please update your card "
                 "before then.{% else %}Please update your card or use another one, then pay again.{% endif %}\n"
             ),
             html_body=(
                 "<p>Hi {{ name|default:'there' }},</p>"
-                "<p>Your payment of <strong>{{ amount }}</strong> failed{% if reason %}: {{ reason }}{% endif %}.</p>"
+                "<p>Your payment of <strong>{{ amount }}</strong> did not go through.{% if reason %} {{ reason }}{% endif %}</p>"
                 "<p>{% if next_attempt_at %}We will try again on {{ next_attempt_at }}: please update your card "
                 "before then.{% else %}Please update your card or use another one, then pay again.{% endif %}</p>"
             ),
