@@ -144,7 +144,8 @@ BUILTIN: dict[str, BuiltinTemplate] = {
             ),
             html_body=(
                 "<p>Hi {{ name|default:'there' }},</p>"
-                "<p>Your payment of <strong>{{ amount }}</strong> did not go through.{% if reason %} {{ reason }}{% endif %}</p>"
+                "<p>Your payment of <strong>{{ amount }}</strong> did not go through."
+                "{% if reason %} {{ reason }}{% endif %}</p>"
                 "<p>{% if next_attempt_at %}We will try again on {{ next_attempt_at }}: please update your card "
                 "before then.{% else %}Please update your card or use another one, then pay again.{% endif %}</p>"
             ),
