@@ -501,6 +501,16 @@ STORAGES["media"] = {
 }
 MEDIA_TASK_QUEUE = f"{NLC_BUS_NAMESPACE}nlc.media.tasks"
 if "media" in NLC_CONTEXTS:
+    from kombu import Queue
+
+    # Media's tasks have a queue of their own; a worker with no -Q consumes it and the default one.
+    CELERY_TASK_QUEUES = (
+        *globals().get(
+            "CELERY_TASK_QUEUES",
+            (Queue(CELERY_TASK_DEFAULT_QUEUE, queue_arguments={"x-queue-type": "quorum"}),),
+        ),
+        Queue(MEDIA_TASK_QUEUE, queue_arguments={"x-queue-type": "quorum"}),
+    )
     CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "media.*": {"queue": MEDIA_TASK_QUEUE}}
     # Polls of transcoding videos and retried deletions that are due (each asset claimed by one poller).
     CELERY_BEAT_SCHEDULE = {

@@ -1,3 +1,12 @@
+from django.urls import path
+
+from contexts.media import views
+
 app_name = "media"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("uploads", views.UploadListView.as_view(), name="uploads"),
+    path("uploads/<uuid:upload_id>/content", views.UploadContentView.as_view(), name="upload-content"),
+    path("assets", views.AssetListView.as_view(), name="assets"),
+    path("assets/<uuid:asset_id>", views.AssetDetailView.as_view(), name="asset"),
+]

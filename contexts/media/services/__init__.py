@@ -1,0 +1,19 @@
+"""Writes of the media context: uploads, processing (polling the provider), deletion.
+
+Re-exported here so callers import ``contexts.media.services``; each module owns its transactions
+(on the media alias) and publishes its events in them.
+"""
+
+from contexts.media.services.deletion import asset_delete, asset_deletion_attempt, deletion_retry_due
+from contexts.media.services.processing import asset_poll, transcode_poll_due
+from contexts.media.services.uploads import upload_content_receive, upload_create
+
+__all__ = [
+    "asset_delete",
+    "asset_deletion_attempt",
+    "asset_poll",
+    "deletion_retry_due",
+    "transcode_poll_due",
+    "upload_content_receive",
+    "upload_create",
+]

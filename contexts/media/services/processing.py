@@ -1,0 +1,139 @@
+"""Processing: media asks the provider how an asset's processing goes (Vimeo sends no webhook),
+first soon after the upload and then less and less often, until it is ready or failed, and fails it
+itself past its deadline.
+
+At most one poll per asset runs at a time: a poller claims due assets under ``FOR UPDATE SKIP
+LOCKED`` and moves their ``next_poll_at`` past a lease (longer than any provider call) before
+calling out, so another poller neither waits for nor picks them; the poll's outcome then sets the
+next time. A poller that dies loses its claim when the lease ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.utils import timezone
+
+from contexts.media import events, rules, selectors
+from contexts.media.models import POLLED_STATES, Asset, AssetKind, AssetState, UploadApproach
+from contexts.media.providers import RateLimitedError, VideoStatus, video_provider_named
+from contexts.media.providers.files import file_exists
+from nlc.db.transactions import atomic
+from nlc.errors import ProviderError
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_EXPIRED = "The upload link expired before the file arrived."
+
+
+def transcode_poll_due(*, limit: int = 100) -> int:
+    """Poll every asset whose next poll is due (the beat task); answers how many were polled."""
+    claimed = _claim(limit=limit)
+    for asset_id in claimed:
+        _poll(asset_id)
+    return len(claimed)
+
+
+def asset_poll(*, asset_id: UUID) -> bool:
+    """Poll one asset now if it is due and no other poller has it; answers whether it was polled."""
+    if not _claim(limit=1, asset_id=asset_id):
+        return False
+    _poll(asset_id)
+    return True
+
+
+def _claim(*, limit: int, asset_id: UUID | None = None) -> list[UUID]:
+    now = timezone.now()
+    lease = timedelta(seconds=settings.MEDIA["POLL_LEASE_SECONDS"])
+    with atomic("media"):
+        due = Asset.objects.select_for_update(skip_locked=True).filter(state__in=POLLED_STATES, next_poll_at__lte=now)
+        if asset_id is not None:
+            due = due.filter(id=asset_id)
+        claimed = list(due.order_by("next_poll_at").values_list("id", flat=True)[:limit])
+        Asset.objects.filter(id__in=claimed).update(next_poll_at=now + lease)
+    return claimed
+
+
+def _poll(asset_id: UUID) -> None:
+    asset = Asset.objects.select_related("upload").get(id=asset_id)
+    external_id = selectors.asset_external_id(asset=asset)
+    not_before = None
+    try:
+        status = _status_of(asset=asset, external_id=external_id)
+    except RateLimitedError as error:
+        status, not_before = None, error.retry_at
+        logger.warning("media poll of %s rate-limited until %s", asset_id, error.retry_at)
+    except ProviderError as error:
+        if not error.retryable:
+            status = VideoStatus(
+                state="failed", reason=f"{asset.provider.capitalize()} refused: {error.message}"[:1000]
+            )
+        else:
+            status = None
+            logger.warning("media poll of %s failed, will retry: %s", asset_id, error.message)
+    _apply(asset_id=asset_id, external_id=external_id, status=status, not_before=not_before)
+
+
+def _status_of(*, asset: Asset, external_id: str) -> VideoStatus:
+    upload = asset.upload
+    if asset.kind == AssetKind.DOCUMENT:
+        arrived = file_exists(name=external_id)
+        status = VideoStatus(state="ready") if arrived else VideoStatus(state="uploading")
+    else:
+        status = video_provider_named(asset.provider).video_status(external_id=external_id)
+    if status.state == "uploading" and upload.approach == UploadApproach.DIRECT and upload.expires_at <= timezone.now():
+        return VideoStatus(state="failed", reason=UPLOAD_EXPIRED)
+    return status
+
+
+def _apply(*, asset_id: UUID, external_id: str, status: VideoStatus | None, not_before) -> None:
+    now = timezone.now()
+    limits = settings.MEDIA
+    with atomic("media"):
+        asset = Asset.objects.select_for_update().get(id=asset_id)
+        if asset.state not in POLLED_STATES:  # deleted while we asked
+            return
+        asset.poll_attempts += 1
+        if status is not None and status.state == "ready":
+            _ready(asset, status=status, external_id=external_id, now=now)
+        elif status is not None and status.state == "failed":
+            _failed(asset, reason=status.reason, now=now)
+        elif asset.processing_deadline and now >= asset.processing_deadline:
+            hours = round(limits["PROCESSING_DEADLINE_SECONDS"] / 3600, 1)
+            _failed(asset, reason=f"Processing did not finish within {hours:g} hours.", now=now)
+        else:
+            if status is not None:
+                asset.state = AssetState.PROCESSING if status.state == "processing" else AssetState.UPLOADING
+            asset.next_poll_at = rules.next_try_at(
+                now=now,
+                attempts=asset.poll_attempts - 1,
+                first=limits["POLL_FIRST_SECONDS"],
+                most=limits["POLL_MAX_SECONDS"],
+                not_before=not_before,
+            )
+            if asset.processing_deadline:
+                asset.next_poll_at = min(asset.next_poll_at, max(asset.processing_deadline, now))
+            asset.save()
+
+
+def _ready(asset: Asset, *, status: VideoStatus, external_id: str, now) -> None:
+    asset.state = AssetState.READY
+    asset.ready_at = now
+    asset.next_poll_at = None
+    asset.duration_seconds = status.duration_seconds
+    asset.thumbnail_url = status.thumbnail_url
+    asset.playback_url = status.playback_url
+    asset.save()
+    events.asset_ready_publish(asset=asset, external_id=external_id)
+
+
+def _failed(asset: Asset, *, reason: str, now) -> None:
+    asset.state = AssetState.FAILED
+    asset.failed_at = now
+    asset.next_poll_at = None
+    asset.failure_reason = reason
+    asset.save()
+    events.asset_failed_publish(asset=asset)
