@@ -20,6 +20,8 @@ from typing import Any, Protocol
 
 import stripe
 from django.conf import settings
+from stripe.params import CustomerCreateParams, PaymentLinkCreateParams, PriceCreateParams
+from stripe.params.checkout import SessionCreateParams
 
 from nlc.errors import ProviderError
 
@@ -105,7 +107,7 @@ class SdkStripeGateway:
         )
 
     def price_create(self, *, product_id, product_name, unit_amount, currency, interval, metadata, idempotency_key):
-        params: dict[str, Any] = {"unit_amount": unit_amount, "currency": currency.lower(), "metadata": metadata}
+        params: PriceCreateParams = {"unit_amount": unit_amount, "currency": currency.lower(), "metadata": metadata}
         if product_id:
             params["product"] = product_id
         else:
@@ -124,7 +126,7 @@ class SdkStripeGateway:
 
     # -- customers, checkout, subscriptions -------------------------------------------------------
     def customer_create(self, *, email, name, metadata, idempotency_key):
-        params: dict[str, Any] = {"metadata": metadata}
+        params: CustomerCreateParams = {"metadata": metadata}
         if email:
             params["email"] = email
         if name:
@@ -136,7 +138,7 @@ class SdkStripeGateway:
     def checkout_session_create_for_subscription(
         self, *, customer_id, price_id, success_url, cancel_url, client_reference_id, metadata, idempotency_key
     ):
-        params = {
+        params: SessionCreateParams = {
             "mode": "subscription",
             "customer": customer_id,
             "line_items": [{"price": price_id, "quantity": 1}],
@@ -163,7 +165,7 @@ class SdkStripeGateway:
 
     # -- payment links and refunds ----------------------------------------------------------------
     def payment_link_create(self, *, price_id, metadata, idempotency_key):
-        params = {
+        params: PaymentLinkCreateParams = {
             "line_items": [{"price": price_id, "quantity": 1}],
             "metadata": metadata,
             # Copied onto each payment intent, so a payment names its link, coach and course.
