@@ -14,7 +14,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from contexts.comms import services
-from contexts.comms.errors import RecipientUnknownError, TemplateMissingError, TemplateRenderError
+from contexts.comms.errors import (
+    MailgunEventMalformedError,
+    RecipientUnknownError,
+    TemplateMissingError,
+    TemplateRenderError,
+)
 from nlc.events import DeadLetterError, Event, handles
 
 logger = logging.getLogger(__name__)
@@ -131,3 +136,14 @@ def invoice_email(event: Event) -> None:
             invoice_url=event.optional_text("hostedInvoiceUrl"),
             pdf_url=event.optional_text("pdfUrl"),
         )
+
+
+@handles("integrations.webhook.received", versions=(1,))
+def mailgun_event(event: Event) -> None:
+    """A verified Mailgun webhook (``data`` is Mailgun's body); other providers are not comms'."""
+    if event.text("provider") != "mailgun":
+        return
+    try:
+        services.mailgun_event_apply(provider_event_id=event.text("providerEventId"), data=event.value("data"))
+    except MailgunEventMalformedError as error:
+        raise DeadLetterError(f"webhook {event.optional_text('webhookEventId')}: {error}") from error

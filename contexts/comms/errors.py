@@ -14,6 +14,10 @@ class RecipientUnknownError(Exception):
     """The event names nobody comms can write to (no e-mail in it, no coach address kept)."""
 
 
+class MailgunEventMalformedError(Exception):
+    """A webhook body that is no Mailgun event: retrying cannot help, the event is dead-lettered."""
+
+
 class TemplateRenderError(InvalidInputError):
     """A template that does not compile or render is refused when it is saved."""
 

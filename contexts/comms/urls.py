@@ -1,3 +1,9 @@
+from django.urls import path
+
+from contexts.comms import views
+
 app_name = "comms"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("unsubscribe/<str:token>", views.UnsubscribeView.as_view(), name="unsubscribe"),
+]

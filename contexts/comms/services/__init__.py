@@ -10,6 +10,8 @@ from contexts.comms.services.sending import (
     unsubscribe_token,
     unsubscribe_url,
 )
+from contexts.comms.services.suppression import suppression_add, unsubscribe_apply
+from contexts.comms.services.tracking import mailgun_event_apply
 from contexts.comms.services.transactional import (
     coach_signup_record,
     enrollment_access_email_queue,
@@ -25,6 +27,7 @@ __all__ = [
     "enrollment_access_email_queue",
     "enrollment_completed_email_queue",
     "invoice_email_queue",
+    "mailgun_event_apply",
     "message_deliver",
     "message_queue",
     "message_send_due",
@@ -34,6 +37,8 @@ __all__ = [
     "payment_failed_email_queue",
     "payment_receipt_queue",
     "retry_delay",
+    "suppression_add",
+    "unsubscribe_apply",
     "unsubscribe_token",
     "unsubscribe_url",
 ]
