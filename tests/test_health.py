@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from nlc.contexts import CONTEXT_NAMES
+
 pytestmark = pytest.mark.django_db(databases="__all__")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,20 +139,7 @@ def test_the_embedded_default_migrates_and_is_ready(tmp_path):
     # when it migrates every alias
     subprocess.run([*manage, "migrate_all"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
     # then each context has its own file, and /ready answers 200
-    assert sorted(p.name for p in tmp_path.glob("*.sqlite3")) == sorted(
-        f"{name}.sqlite3"
-        for name in (
-            "auth",
-            "billing",
-            "courses",
-            "media",
-            "comms",
-            "leads",
-            "integrations",
-            "analytics",
-            "notifications",
-        )
-    )
+    assert sorted(p.name for p in tmp_path.glob("*.sqlite3")) == sorted(f"{name}.sqlite3" for name in CONTEXT_NAMES)
     probe = "from django.test import Client; r = Client().get('/ready'); print(r.status_code, r.json()['status'])"
     result = subprocess.run(
         [*manage, "shell", "-c", probe], env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=120

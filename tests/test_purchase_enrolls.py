@@ -104,7 +104,7 @@ def _redeliver_to_courses(envelope: dict) -> None:
     """What RabbitMQ does when a consumer dies before its ack: the same message, once more."""
     publisher = ConfirmingPublisher()
     try:
-        publisher.publish_batch(
+        publisher.send_confirmed(
             "", [(topology.context_queue("courses"), json_body(envelope), message_properties(envelope))]
         )
     finally:

@@ -32,7 +32,7 @@ def raw_webhook_publish(*, event: WebhookEvent, trace_id: str | None = None) -> 
     """Publish ``event``'s raw body to the fanout exchange; False when there is no broker.
 
     Raises :class:`HandOffFailedError` when the broker does not take it."""
-    if backends.backend_name() == "inline":
+    if not backends.backend().has_broker:
         return False
     headers = {
         "x-nlc-provider": event.provider,
@@ -50,11 +50,11 @@ def raw_webhook_publish(*, event: WebhookEvent, trace_id: str | None = None) -> 
         {"message_id": str(event.id), "type": event.event_type, "application_headers": headers},
     )
     try:
-        _publisher().publish_batch(topology.webhooks_exchange(), [message])
+        _publisher().send_confirmed(topology.webhooks_exchange(), [message])
     except BrokerError:
         # A kept connection may have died while idle: one fresh try before calling it a failure.
         try:
-            _publisher().publish_batch(topology.webhooks_exchange(), [message])
+            _publisher().send_confirmed(topology.webhooks_exchange(), [message])
         except BrokerError as error:
             raise HandOffFailedError(str(error)) from error
     return True

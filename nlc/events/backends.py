@@ -18,6 +18,8 @@ from nlc.events.models import DeadLetter
 
 class Backend(Protocol):
     name: str
+    # Whether a broker carries messages (False in-process): what else needs the broker asks this.
+    has_broker: bool
 
     def after_publish(self, *, alias: str, context: str) -> None:
         """Called by publish() inside the producer's transaction, once the outbox row is written."""

@@ -28,6 +28,7 @@ _state = threading.local()
 
 class InlineBackend:
     name = "inline"
+    has_broker = False
 
     def after_publish(self, *, alias: str, context: str) -> None:
         transaction.on_commit(deliver_pending, using=alias)

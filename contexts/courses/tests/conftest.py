@@ -93,7 +93,7 @@ def payment_completed_payload(
         "amount": 4900,
         "currency": "USD",
         "externalPaymentId": f"pi_{uuid.uuid4().hex[:20]}",
-        "status": "succeeded",
+        "status": "completed",
         "paidAt": "2026-11-20T10:00:00Z",
     }
 

@@ -166,7 +166,7 @@ def test_a_purchase_travels_the_bus_to_exactly_one_enrollment_even_when_redelive
 
     publisher = ConfirmingPublisher()
     try:
-        publisher.publish_batch("", [(topology.context_queue("courses"), json_body(sent), message_properties(sent))])
+        publisher.send_confirmed("", [(topology.context_queue("courses"), json_body(sent), message_properties(sent))])
     finally:
         publisher.close()
     event_bus.settle()

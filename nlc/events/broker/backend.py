@@ -18,6 +18,7 @@ from nlc.events.models import DeadLetter
 
 class RabbitMQBackend:
     name = "rabbitmq"
+    has_broker = True
 
     def after_publish(self, *, alias: str, context: str) -> None:
         connection = connections[alias]
