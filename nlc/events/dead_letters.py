@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -72,11 +71,3 @@ def envelope_of(letter: DeadLetter) -> dict[str, Any] | None:
     except ValueError:
         return None
     return envelope if isinstance(envelope, dict) else None
-
-
-def __getattr__(name: str) -> Any:
-    # ``replay`` lived here once; contexts/billing/tests still import it from here. It is the
-    # backend's (nlc.events.backends.replay); resolved at call time so the store imports no backend.
-    if name == "replay":
-        return import_module("nlc.events.backends").replay
-    raise AttributeError(name)

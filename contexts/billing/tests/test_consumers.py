@@ -10,7 +10,7 @@ from contexts.billing.tests.factories import PaymentLinkFactory
 from contexts.billing.tests.stripe_fixtures import event_with, stripe_event, stripe_object
 from nlc.errors import ProviderError
 from nlc.events import DeadLetterError, publish
-from nlc.events.dead_letters import replay
+from nlc.events.backends import replay
 from nlc.events.dispatch import dispatch
 from nlc.events.models import InboxEntry
 from nlc.events.testing import published_events
