@@ -1,0 +1,1 @@
+"""Third-party clients of the leads context, each behind a small interface (base.py)."""
