@@ -125,6 +125,7 @@ class AssetUsage(models.Model):
     plays_started = models.PositiveIntegerField(default=0)
     seconds_watched = models.PositiveBigIntegerField(default=0)
     completions = models.PositiveIntegerField(default=0)
+    downloads = models.PositiveIntegerField(default=0, help_text="Signed download links used")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import mimetypes
 from uuid import UUID
 
+from django.http import FileResponse
+from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
@@ -11,7 +14,7 @@ from rest_framework.response import Response
 from contexts.media import selectors, services
 from contexts.media.serializers import AssetFilterSerializer, AssetSerializer, UploadCreateSerializer, UploadSerializer
 from nlc.api.serializers import error_responses, validated
-from nlc.api.views import CoachOrAdminView, CoachView, get_or_404
+from nlc.api.views import CoachOrAdminView, CoachView, PublicView, get_or_404
 
 
 class RawBytesParser(BaseParser):
@@ -77,3 +80,28 @@ class AssetDetailView(CoachOrAdminView):
         asset = get_or_404(selectors.asset_get(principal=request.user, asset_id=asset_id), "asset")
         asset = services.asset_delete(asset=asset)
         return Response(AssetSerializer(asset).data, status=202)
+
+
+class DownloadView(PublicView):
+    """A signed link from a learner's lesson answer (courses signs it, docs/decisions/0006)."""
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): {"type": "string", "format": "binary"},
+            **error_responses(403, 404),
+        },
+        summary="Open a signed download link: a file once, within minutes of its signing",
+    )
+    def get(self, request, token: str):
+        download = services.download_open(token=token)
+        asset = download.asset
+        extension = mimetypes.guess_extension(asset.content_type) or ""
+        response = FileResponse(
+            download.content,
+            as_attachment=download.as_attachment,
+            filename=f"{slugify(asset.title) or 'download'}{extension}",
+            content_type=asset.content_type,
+        )
+        # The link is personal and short-lived: no shared cache may keep the bytes.
+        response["Cache-Control"] = "private, no-store"
+        return response
