@@ -161,6 +161,19 @@ class CoachContact(models.Model):
         return f"{self.email} ({self.coach_id})"
 
 
+class SenderIdentity(models.Model):
+    """How a coach's mail to its clients is signed: the name in From (the address stays the
+    platform's sending domain) and where replies go."""
+
+    coach_id = models.UUIDField(primary_key=True)
+    from_name = models.CharField(max_length=100)
+    reply_to = models.EmailField(max_length=254, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.from_name} <{self.reply_to}> ({self.coach_id})"
+
+
 class MailgunEvent(ProviderEventRecord):
     """A Mailgun event (delivered, opened, ...) applied, by Mailgun's event id."""
 

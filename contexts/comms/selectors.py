@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from contexts.comms.defaults import BUILTIN
-from contexts.comms.models import Category, CoachContact, Message, Suppression, SuppressionReason, Template
+from contexts.comms.models import (
+    Category,
+    CoachContact,
+    Message,
+    MessageStatus,
+    SenderIdentity,
+    Suppression,
+    SuppressionReason,
+    Template,
+)
+from nlc.api.principal import Principal
+from nlc.api.scoping import scope_to_principal
 
 
 @dataclass(frozen=True)
@@ -85,5 +97,78 @@ def message_by_provider_reference(*, message_id: str | None, provider_message_id
     return None
 
 
-def message_list_for(*, coach_id: UUID | None) -> QuerySet[Message]:
-    return Message.objects.filter(coach_id=coach_id)
+def sender_identity_get(*, coach_id: UUID) -> SenderIdentity | None:
+    return SenderIdentity.objects.filter(coach_id=coach_id).first()
+
+
+# --- What the API shows ---------------------------------------------------------------------------
+
+
+def _coach_filter(rows: QuerySet, filters: dict[str, Any]) -> QuerySet:
+    """An admin may narrow any list to one coach (a coach's own lists are narrowed already)."""
+    return rows.filter(coach_id=filters["coach_id"]) if filters.get("coach_id") else rows
+
+
+def template_list(*, principal: Principal, filters: dict[str, Any] | None = None) -> QuerySet[Template]:
+    """A coach's own template versions; an admin's: every one (``platform`` narrows to the defaults)."""
+    filters = filters or {}
+    rows = scope_to_principal(Template.objects.all(), principal)
+    if filters.get("key"):
+        rows = rows.filter(key=filters["key"])
+    if filters.get("platform") is not None:
+        rows = rows.filter(coach_id__isnull=filters["platform"])
+    return _coach_filter(rows, filters).order_by("key", "-version", "id")
+
+
+def template_get(*, principal: Principal, template_id: UUID) -> Template | None:
+    return template_list(principal=principal).filter(pk=template_id).first()
+
+
+def message_list(*, principal: Principal, filters: dict[str, Any] | None = None) -> QuerySet[Message]:
+    filters = filters or {}
+    rows = scope_to_principal(Message.objects.all(), principal)
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    if filters.get("template_key"):
+        rows = rows.filter(template_key=filters["template_key"])
+    if filters.get("since"):
+        rows = rows.filter(created_at__gte=filters["since"])
+    if filters.get("until"):
+        rows = rows.filter(created_at__lt=filters["until"])
+    return _coach_filter(rows, filters).order_by("-created_at", "-id")
+
+
+def message_get(*, principal: Principal, message_id: UUID) -> Message | None:
+    return message_list(principal=principal).filter(pk=message_id).first()
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def deliverability_report(*, principal: Principal, filters: dict[str, Any]) -> dict[str, Any]:
+    """Messages of the period (by when they were made) counted by what became of them, with rates
+    over those sent: sent, delivered, opened, clicked, bounced, complained, failed."""
+    rows = message_list(principal=principal, filters=filters)
+    counts = rows.aggregate(
+        sent=Count("id", filter=Q(sent_at__isnull=False)),
+        delivered=Count("id", filter=Q(delivered_at__isnull=False)),
+        opened=Count("id", filter=Q(opened_at__isnull=False)),
+        clicked=Count("id", filter=Q(clicked_at__isnull=False)),
+        bounced=Count("id", filter=Q(status=MessageStatus.BOUNCED)),
+        complained=Count("id", filter=Q(status=MessageStatus.COMPLAINED)),
+        failed=Count("id", filter=Q(status=MessageStatus.FAILED)),
+        suppressed=Count("id", filter=Q(status=MessageStatus.SUPPRESSED)),
+    )
+    sent = counts["sent"]
+    rates = {
+        f"{name}_rate": _rate(counts[name], sent)
+        for name in ("delivered", "opened", "clicked", "bounced", "complained")
+    }
+    return {
+        "coach_id": principal.coach_id if principal.is_coach else filters.get("coach_id"),
+        "since": filters.get("since"),
+        "until": filters.get("until"),
+        **counts,
+        **rates,
+    }

@@ -11,6 +11,13 @@ from contexts.comms.services.sending import (
     unsubscribe_url,
 )
 from contexts.comms.services.suppression import suppression_add, unsubscribe_apply
+from contexts.comms.services.templates import (
+    default_from_name,
+    sender_identity_set,
+    template_delete,
+    template_preview,
+    template_save,
+)
 from contexts.comms.services.tracking import mailgun_event_apply
 from contexts.comms.services.transactional import (
     coach_signup_record,
@@ -24,6 +31,7 @@ from contexts.comms.services.transactional import (
 
 __all__ = [
     "coach_signup_record",
+    "default_from_name",
     "enrollment_access_email_queue",
     "enrollment_completed_email_queue",
     "invoice_email_queue",
@@ -37,7 +45,11 @@ __all__ = [
     "payment_failed_email_queue",
     "payment_receipt_queue",
     "retry_delay",
+    "sender_identity_set",
     "suppression_add",
+    "template_delete",
+    "template_preview",
+    "template_save",
     "unsubscribe_apply",
     "unsubscribe_token",
     "unsubscribe_url",

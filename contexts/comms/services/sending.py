@@ -58,11 +58,13 @@ def message_queue(
     trigger_event_type: str = "",
     sequence_id: UUID | None = None,
     secrets: tuple[str, ...] = (),
+    sender_coach_id: UUID | None = None,
 ) -> Message:
     """Store the message ``key`` renders for ``to_email`` and send it once this transaction commits.
 
     Answers the message already made for the same triggering event and template, if there is one. An
-    address suppressed for this kind of mail gets a ``suppressed`` row, and nothing is sent.
+    address suppressed for this kind of mail gets a ``suppressed`` row, and nothing is sent. Mail a
+    coach sends its clients (``sender_coach_id``) is signed with the coach's sender identity.
     """
     if trigger_event_id is not None:
         existing = Message.objects.filter(trigger_event_id=trigger_event_id, template_key=key).first()
@@ -75,6 +77,7 @@ def message_queue(
         subject=template.subject, text_body=template.text_body, html_body=template.html_body, context=context
     )
     suppressed = selectors.suppression_reason_for(email=to_email, coach_id=coach_id, category=template.category)
+    identity = selectors.sender_identity_get(coach_id=sender_coach_id) if sender_coach_id else None
     fields = {
         "coach_id": coach_id,
         "client_id": client_id,
@@ -87,7 +90,8 @@ def message_queue(
         "subject": rendered.subject,
         "text_body": rendered.text_body,
         "html_body": rendered.html_body,
-        "from_name": settings.COMMS_FROM_NAME,
+        "from_name": identity.from_name if identity else settings.COMMS_FROM_NAME,
+        "reply_to": identity.reply_to if identity else "",
         "trigger_event_id": trigger_event_id,
         "trigger_event_type": trigger_event_type,
         "sequence_id": sequence_id,

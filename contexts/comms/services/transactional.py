@@ -86,6 +86,7 @@ def enrollment_access_email_queue(
         context={"client_name": client_name, "course_title": course_title, "access_url": access_url or ""},
         trigger_event_id=event_id,
         trigger_event_type="courses.enrollment.created",
+        sender_coach_id=coach_id,
         secrets=(access_url,) if access_url else (),
     )
 
@@ -102,6 +103,7 @@ def enrollment_completed_email_queue(
         context={"client_name": client_name, "course_title": course_title},
         trigger_event_id=event_id,
         trigger_event_type="courses.enrollment.completed",
+        sender_coach_id=coach_id,
     )
 
 
@@ -151,6 +153,7 @@ def payment_receipt_queue(
         },
         trigger_event_id=event_id,
         trigger_event_type="billing.payment.completed",
+        sender_coach_id=None if kind == SUBSCRIPTION else coach_id,
     )
 
 
@@ -216,4 +219,5 @@ def payment_failed_email_queue(
         },
         trigger_event_id=event_id,
         trigger_event_type="billing.payment.failed",
+        sender_coach_id=None if kind == SUBSCRIPTION else coach_id,
     )
