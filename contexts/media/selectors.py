@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet, Sum
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, QuerySet, Sum
 
 from contexts.media.models import STORED_STATES, Asset, AssetUsage, ProviderMapping, Upload
 from nlc.api.principal import Principal
@@ -46,3 +48,17 @@ def coach_stored_bytes(*, coach_id: UUID) -> int:
 
 def asset_usage_get(*, asset: Asset) -> AssetUsage:
     return AssetUsage.objects.filter(asset=asset).first() or AssetUsage(asset=asset)
+
+
+def coach_storage_list(*, principal: Principal, filters: dict[str, Any]) -> QuerySet:
+    """Storage used per coach (deleted assets aside), biggest first: a coach's own row, every coach's
+    for an admin. Rows are dicts with coach_id, stored_bytes, asset_count and quota_bytes."""
+    assets = _assets_of(principal).filter(state__in=STORED_STATES)
+    if filters.get("coach_id"):
+        assets = assets.filter(coach_id=filters["coach_id"])
+    return (
+        assets.values("coach_id")
+        .annotate(stored_bytes=Sum("size_bytes"), asset_count=Count("id"))
+        .annotate(quota_bytes=models.Value(settings.MEDIA["COACH_QUOTA_BYTES"], output_field=models.BigIntegerField()))
+        .order_by("-stored_bytes", "coach_id")
+    )

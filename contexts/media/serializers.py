@@ -54,6 +54,19 @@ class UploadSerializer(CamelCaseSerializer):
 
 
 class UsageSerializer(CamelCaseSerializer):
+    assetId = serializers.UUIDField()
     playsStarted = serializers.IntegerField()
     secondsWatched = serializers.IntegerField()
     completions = serializers.IntegerField()
+    downloads = serializers.IntegerField(help_text="Signed download links used")
+
+
+class StorageSerializer(CamelCaseSerializer):
+    coachId = serializers.UUIDField()
+    storedBytes = serializers.IntegerField(help_text="Every asset not deleted, as the quota counts")
+    quotaBytes = serializers.IntegerField()
+    assetCount = serializers.IntegerField()
+
+
+class StorageFilterSerializer(CamelCaseSerializer):
+    coachId = serializers.UUIDField(required=False, help_text="Admins only; a coach sees its own")

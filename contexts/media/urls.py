@@ -9,5 +9,7 @@ urlpatterns = [
     path("uploads/<uuid:upload_id>/content", views.UploadContentView.as_view(), name="upload-content"),
     path("assets", views.AssetListView.as_view(), name="assets"),
     path("assets/<uuid:asset_id>", views.AssetDetailView.as_view(), name="asset"),
+    path("assets/<uuid:asset_id>/usage", views.AssetUsageView.as_view(), name="asset-usage"),
+    path("storage", views.StorageListView.as_view(), name="storage"),
     path("downloads/<str:token>", views.DownloadView.as_view(), name="download"),
 ]

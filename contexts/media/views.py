@@ -12,7 +12,15 @@ from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
 from contexts.media import selectors, services
-from contexts.media.serializers import AssetFilterSerializer, AssetSerializer, UploadCreateSerializer, UploadSerializer
+from contexts.media.serializers import (
+    AssetFilterSerializer,
+    AssetSerializer,
+    StorageFilterSerializer,
+    StorageSerializer,
+    UploadCreateSerializer,
+    UploadSerializer,
+    UsageSerializer,
+)
 from nlc.api.serializers import error_responses, validated
 from nlc.api.views import CoachOrAdminView, CoachView, PublicView, get_or_404
 
@@ -80,6 +88,30 @@ class AssetDetailView(CoachOrAdminView):
         asset = get_or_404(selectors.asset_get(principal=request.user, asset_id=asset_id), "asset")
         asset = services.asset_delete(asset=asset)
         return Response(AssetSerializer(asset).data, status=202)
+
+
+class AssetUsageView(CoachOrAdminView):
+    @extend_schema(
+        responses={200: UsageSerializer, **error_responses(401, 403, 404)}, summary="What learners did with an asset"
+    )
+    def get(self, request, asset_id: UUID):
+        asset = get_or_404(selectors.asset_get(principal=request.user, asset_id=asset_id), "asset")
+        return Response(UsageSerializer(selectors.asset_usage_get(asset=asset)).data)
+
+
+class StorageListView(CoachOrAdminView):
+    @extend_schema(
+        parameters=[StorageFilterSerializer],
+        responses={200: StorageSerializer(many=True), **error_responses(400, 401, 403)},
+        summary="Storage used per coach, biggest first",
+    )
+    def get(self, request):
+        return self.list_response(
+            request,
+            selector=selectors.coach_storage_list,
+            serializer=StorageSerializer,
+            filters=StorageFilterSerializer,
+        )
 
 
 class DownloadView(PublicView):
