@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from contexts.auth.models import AuditLogEntry, User
 from nlc.api.principal import ADMIN, Principal
 from nlc.api.scoping import scope_to_principal
+from nlc.db.filters import filter_by, search_by
 
 Caller = User | Principal
 
@@ -22,14 +23,8 @@ def user_list(*, principal: Caller, filters: dict[str, Any] | None = None) -> Qu
     """Identities the principal may see (a coach: itself; an admin: all), newest first."""
     filters = filters or {}
     users = scope_to_principal(User.objects.all(), principal, field="id").order_by("-created_at")
-    if filters.get("role"):
-        users = users.filter(role=filters["role"])
-    if filters.get("status"):
-        users = users.filter(status=filters["status"])
-    if filters.get("search"):
-        term = filters["search"]
-        users = users.filter(Q(email__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term))
-    return users
+    users = filter_by(users, filters, role="role", status="status")
+    return search_by(users, filters.get("search"), "email", "first_name", "last_name")
 
 
 def user_get(*, principal: Caller, user_id: UUID) -> User | None:
@@ -43,14 +38,13 @@ def audit_entry_list(*, principal: Caller, filters: dict[str, Any] | None = None
     entries = AuditLogEntry.objects.order_by("-created_at", "-id")
     if principal.role != ADMIN:
         return entries.none()
-    if filters.get("kind"):
-        entries = entries.filter(kind=filters["kind"])
-    if filters.get("user_id"):
-        entries = entries.filter(user_id=filters["user_id"])
-    if filters.get("email"):
-        entries = entries.filter(email__iexact=filters["email"].strip())
-    if filters.get("since"):
-        entries = entries.filter(created_at__gte=filters["since"])
-    if filters.get("until"):
-        entries = entries.filter(created_at__lt=filters["until"])
-    return entries
+    email = (filters.get("email") or "").strip()
+    return filter_by(
+        entries,
+        {**filters, "email": email},
+        kind="kind",
+        user_id="user_id",
+        email="email__iexact",
+        since="created_at__gte",
+        until="created_at__lt",
+    )

@@ -10,22 +10,17 @@ from django.db.models import QuerySet
 from contexts.billing.models import Invoice, PaymentLink, PaymentMethod, Plan, Subscription, Transaction
 from nlc.api.principal import Principal
 from nlc.api.scoping import scope_to_principal
+from nlc.db.filters import filter_by
 
 
-def _coach_filter(rows: QuerySet, filters: dict[str, Any]) -> QuerySet:
-    """An admin may narrow any list to one coach (a coach's own lists are narrowed already)."""
-    return rows.filter(coach_id=filters["coach_id"]) if filters.get("coach_id") else rows
-
-
+# An admin may narrow any list to one coach (a coach's own lists are narrowed already).
 def plan_list(*, principal: Principal, filters: dict[str, Any] | None = None) -> QuerySet[Plan]:
     """Active plans for everyone; admins also see (and may filter on) inactive ones."""
     filters = filters or {}
     plans = Plan.objects.all()
     if not principal.is_admin:
         return plans.filter(active=True)
-    if filters.get("active") is not None:
-        plans = plans.filter(active=filters["active"])
-    return plans
+    return filter_by(plans, filters, active="active")
 
 
 def plan_get(*, principal: Principal, plan_id: UUID) -> Plan | None:
@@ -35,9 +30,7 @@ def plan_get(*, principal: Principal, plan_id: UUID) -> Plan | None:
 def subscription_list(*, principal: Principal, filters: dict[str, Any] | None = None) -> QuerySet[Subscription]:
     filters = filters or {}
     subscriptions = scope_to_principal(Subscription.objects.select_related("plan"), principal)
-    if filters.get("status"):
-        subscriptions = subscriptions.filter(status=filters["status"])
-    return _coach_filter(subscriptions, filters).order_by("-created_at", "-id")
+    return filter_by(subscriptions, filters, status="status", coach_id="coach_id").order_by("-created_at", "-id")
 
 
 def subscription_get(*, principal: Principal, subscription_id: UUID) -> Subscription | None:
@@ -46,14 +39,15 @@ def subscription_get(*, principal: Principal, subscription_id: UUID) -> Subscrip
 
 def invoice_list(*, principal: Principal, filters: dict[str, Any] | None = None) -> QuerySet[Invoice]:
     filters = filters or {}
-    invoices = scope_to_principal(Invoice.objects.all(), principal)
-    if filters.get("status"):
-        invoices = invoices.filter(status=filters["status"])
-    if filters.get("since"):
-        invoices = invoices.filter(invoiced_at__gte=filters["since"])
-    if filters.get("until"):
-        invoices = invoices.filter(invoiced_at__lt=filters["until"])
-    return _coach_filter(invoices, filters).order_by("-invoiced_at", "-id")
+    invoices = filter_by(
+        scope_to_principal(Invoice.objects.all(), principal),
+        filters,
+        status="status",
+        since="invoiced_at__gte",
+        until="invoiced_at__lt",
+        coach_id="coach_id",
+    )
+    return invoices.order_by("-invoiced_at", "-id")
 
 
 def invoice_get(*, principal: Principal, invoice_id: UUID) -> Invoice | None:
@@ -63,16 +57,16 @@ def invoice_get(*, principal: Principal, invoice_id: UUID) -> Invoice | None:
 def transaction_list(*, principal: Principal, filters: dict[str, Any] | None = None) -> QuerySet[Transaction]:
     """Payments, newest first; ``since``/``until`` bound when the payment was started at Stripe."""
     filters = filters or {}
-    transactions = scope_to_principal(Transaction.objects.all(), principal)
-    if filters.get("status"):
-        transactions = transactions.filter(status=filters["status"])
-    if filters.get("kind"):
-        transactions = transactions.filter(kind=filters["kind"])
-    if filters.get("since"):
-        transactions = transactions.filter(occurred_at__gte=filters["since"])
-    if filters.get("until"):
-        transactions = transactions.filter(occurred_at__lt=filters["until"])
-    return _coach_filter(transactions, filters).order_by("-occurred_at", "-id")
+    transactions = filter_by(
+        scope_to_principal(Transaction.objects.all(), principal),
+        filters,
+        status="status",
+        kind="kind",
+        since="occurred_at__gte",
+        until="occurred_at__lt",
+        coach_id="coach_id",
+    )
+    return transactions.order_by("-occurred_at", "-id")
 
 
 def transaction_get(*, principal: Principal, transaction_id: UUID) -> Transaction | None:
@@ -82,11 +76,8 @@ def transaction_get(*, principal: Principal, transaction_id: UUID) -> Transactio
 def payment_link_list(*, principal: Principal, filters: dict[str, Any] | None = None) -> QuerySet[PaymentLink]:
     filters = filters or {}
     links = scope_to_principal(PaymentLink.objects.all(), principal)
-    if filters.get("active") is not None:
-        links = links.filter(active=filters["active"])
-    if filters.get("course_id"):
-        links = links.filter(course_id=filters["course_id"])
-    return _coach_filter(links, filters).order_by("-created_at", "-id")
+    links = filter_by(links, filters, active="active", course_id="course_id", coach_id="coach_id")
+    return links.order_by("-created_at", "-id")
 
 
 def payment_link_get(*, principal: Principal, payment_link_id: UUID) -> PaymentLink | None:
@@ -97,4 +88,4 @@ def payment_method_list(*, principal: Principal, filters: dict[str, Any] | None 
     """The cards coaches keep at Stripe for their subscription (detached ones are gone)."""
     filters = filters or {}
     methods = scope_to_principal(PaymentMethod.objects.filter(detached_at__isnull=True), principal)
-    return _coach_filter(methods, filters).order_by("-created_at", "-id")
+    return filter_by(methods, filters, coach_id="coach_id").order_by("-created_at", "-id")

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from contexts.courses import rules
@@ -40,6 +40,7 @@ from contexts.courses.models import (
 from contexts.courses.structure import CourseStructure, course_structure
 from nlc.api.principal import Principal
 from nlc.api.scoping import scope_to_principal
+from nlc.db.filters import filter_by, search_by
 
 # --- Coach and admin ---------------------------------------------------------------------------
 
@@ -51,14 +52,10 @@ def coach_get(*, coach_id: UUID) -> Coach | None:
 def course_list(*, principal: Principal, filters: dict[str, Any] | None = None) -> QuerySet[Course]:
     """The courses the principal may see, newest first, each with its lesson count and aggregates."""
     filters = filters or {}
-    courses = scope_to_principal(Course.objects.all(), principal)
-    if filters.get("status"):
-        courses = courses.filter(status=filters["status"])
-    if filters.get("coach_id"):
-        courses = courses.filter(coach_id=filters["coach_id"])
-    if filters.get("search"):
-        term = filters["search"]
-        courses = courses.filter(Q(title__icontains=term) | Q(slug__icontains=term))
+    courses = filter_by(
+        scope_to_principal(Course.objects.all(), principal), filters, status="status", coach_id="coach_id"
+    )
+    courses = search_by(courses, filters.get("search"), "title", "slug")
     return courses.select_related("stats").annotate(lesson_count=Count("lessons")).order_by("-created_at", "-id")
 
 
@@ -87,12 +84,10 @@ def enrollment_list(
 ) -> QuerySet[Enrollment]:
     """A course's enrollments with each learner's progress, most recent first."""
     filters = filters or {}
-    enrollments = scope_to_principal(Enrollment.objects.filter(course=course), principal)
-    if filters.get("status"):
-        enrollments = enrollments.filter(status=filters["status"])
-    if filters.get("search"):
-        term = filters["search"]
-        enrollments = enrollments.filter(Q(client_email__icontains=term) | Q(client_name__icontains=term))
+    enrollments = filter_by(
+        scope_to_principal(Enrollment.objects.filter(course=course), principal), filters, status="status"
+    )
+    enrollments = search_by(enrollments, filters.get("search"), "client_email", "client_name")
     return enrollments.order_by("-enrolled_at", "-id")
 
 
@@ -108,11 +103,7 @@ def snapshot_list(
     snapshots = scope_to_principal(
         ProgressSnapshot.objects.filter(enrollment=enrollment), principal, field="enrollment__coach_id"
     ).order_by("day")
-    if filters.get("since"):
-        snapshots = snapshots.filter(day__gte=filters["since"])
-    if filters.get("until"):
-        snapshots = snapshots.filter(day__lte=filters["until"])
-    return snapshots
+    return filter_by(snapshots, filters, since="day__gte", until="day__lte")
 
 
 def course_aggregates(*, course: Course) -> CourseAggregates:

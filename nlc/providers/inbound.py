@@ -61,7 +61,7 @@ def provider_event_claim(
     try:
         with transaction.atomic(using=manager.db):
             manager.create(
-                pk=provider_event_id,
+                provider_event_id=provider_event_id,
                 event_type=event_type,
                 provider_created_at=provider_created_at,
                 **fields,
