@@ -384,3 +384,25 @@ def test_http_session_needs_a_timeout():
     with pytest.raises(ValueError, match="timeout"):
         http_session(timeout=0)
     assert isinstance(http_session(timeout=1), requests.Session)
+
+
+# --- Selectors: filters narrow only when given ---------------------------------------------------
+
+
+def test_filter_by_applies_only_the_filters_given():
+    from django.contrib.contenttypes.models import ContentType
+
+    from nlc.db.filters import filter_by, search_by
+
+    # given
+    rows = ContentType.objects.all()
+    expected = set(ContentType.objects.filter(app_label="billing").values_list("model", flat=True))
+    assert expected
+    # when
+    narrowed = filter_by(rows, {"app": "billing", "name": None, "other": ""}, app="app_label", name="model")
+    searched = search_by(narrowed, "PLAN", "model")
+    # then
+    assert set(narrowed.values_list("model", flat=True)) == expected
+    assert set(searched.values_list("model", flat=True)) == {name for name in expected if "plan" in name}
+    assert filter_by(rows, None, app="app_label").count() == rows.count()
+    assert search_by(rows, "", "model").count() == rows.count()
