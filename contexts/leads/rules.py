@@ -16,7 +16,7 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
 # What a booking moves a lead to, automatically (a later stage is kept).
 BOOKABLE_STATUSES = frozenset({"new", "contacted", "lost"})
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{5,30}$")
+_PHONE = re.compile(r"^\+?[0-9(][0-9 ().-]{5,30}$")
 _TAG = re.compile(r"^[\w][\w .-]{0,49}$")
 
 
