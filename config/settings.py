@@ -572,12 +572,31 @@ if "comms" in NLC_CONTEXTS:
         Queue(COMMS_TASK_QUEUE, queue_arguments={"x-queue-type": "quorum"}),
     )
     CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "comms.*": {"queue": COMMS_TASK_QUEUE}}
+    # Four "status" choice sets in comms' OpenAPI document: each gets a name of its own.
+    SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+        **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+        "MessageStatusEnum": "contexts.comms.models.MessageStatus",
+        "SequenceStatusEnum": "contexts.comms.models.SequenceStatus",
+        "SequenceRunStatusEnum": "contexts.comms.models.RunStatus",
+        "ScheduledEmailStatusEnum": "contexts.comms.models.ScheduledStatus",
+    }
     # Safety net: sends whose task never reached the broker, retries that are due, stale sends.
     CELERY_BEAT_SCHEDULE = {
         **globals().get("CELERY_BEAT_SCHEDULE", {}),
         "comms.message_send_due": {
             "task": "comms.message_send_due",
             "schedule": 30.0,
+            "options": {"queue": COMMS_TASK_QUEUE},
+        },
+        # Scheduled e-mails and sequence steps that are due, each claimed by one process.
+        "comms.scheduled_email_send_due": {
+            "task": "comms.scheduled_email_send_due",
+            "schedule": 30.0,
+            "options": {"queue": COMMS_TASK_QUEUE},
+        },
+        "comms.sequence_advance_due": {
+            "task": "comms.sequence_advance_due",
+            "schedule": 60.0,
             "options": {"queue": COMMS_TASK_QUEUE},
         },
     }

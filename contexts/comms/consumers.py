@@ -13,13 +13,14 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from contexts.comms import services
+from contexts.comms import selectors, services
 from contexts.comms.errors import (
     MailgunEventMalformedError,
     RecipientUnknownError,
     TemplateMissingError,
     TemplateRenderError,
 )
+from contexts.comms.models import SequenceTrigger
 from nlc.events import DeadLetterError, Event, handles
 
 logger = logging.getLogger(__name__)
@@ -147,3 +148,80 @@ def mailgun_event(event: Event) -> None:
         services.mailgun_event_apply(provider_event_id=event.text("providerEventId"), data=event.value("data"))
     except MailgunEventMalformedError as error:
         raise DeadLetterError(f"webhook {event.optional_text('webhookEventId')}: {error}") from error
+
+
+# --- Audiences and sequences ------------------------------------------------------------------------
+
+
+@handles("courses.enrollment.created", versions=(1,))
+def enrollment_sequences_start(event: Event) -> None:
+    """Keep the client's address and course (segments), and start the coach's enrollment sequences."""
+    coach_id, client_id = event.uuid("coachId"), event.uuid("clientId")
+    email, name = event.text("clientEmail"), event.text("clientName", default="")
+    course_id = event.uuid("courseId")
+    services.client_contact_record(coach_id=coach_id, client_id=client_id, email=email, name=name)
+    services.course_member_record(coach_id=coach_id, course_id=course_id, client_id=client_id)
+    services.sequence_runs_start_for(
+        coach_id=coach_id,
+        trigger=SequenceTrigger.ENROLLMENT_CREATED,
+        value=str(course_id),
+        email=email,
+        name=name,
+        client_id=client_id,
+        event_type=event.type,
+    )
+
+
+@handles("billing.payment.completed", versions=(1,))
+def purchase_sequences_exit(event: Event) -> None:
+    """A client's purchase: keep its address, and end the coach's sequences that stop on a purchase."""
+    email, client_id = event.optional_text("clientEmail"), event.optional_uuid("clientId")
+    if event.text("kind") != "course_purchase" or not email or client_id is None:
+        return
+    coach_id = event.uuid("coachId")
+    services.client_contact_record(
+        coach_id=coach_id, client_id=client_id, email=email, name=event.optional_text("clientName") or ""
+    )
+    services.sequence_runs_exit_on_purchase(coach_id=coach_id, client_id=client_id, email=email)
+
+
+@handles("leads.converted", versions=(1,))
+def conversion_sequences_exit(event: Event) -> None:
+    if event.text("via") == "purchase":
+        services.sequence_runs_exit_on_purchase(
+            coach_id=event.uuid("coachId"), client_id=event.uuid("clientId"), email=event.text("email")
+        )
+
+
+@handles("leads.lead.created", versions=(1, 2))
+def lead_sequences_start(event: Event) -> None:
+    coach_id, client_id, email = event.uuid("coachId"), event.uuid("clientId"), event.text("email")
+    name = " ".join(part for part in (event.optional_text("firstName"), event.optional_text("lastName")) if part)
+    services.client_contact_record(coach_id=coach_id, client_id=client_id, email=email, name=name)
+    services.sequence_runs_start_for(
+        coach_id=coach_id,
+        trigger=SequenceTrigger.LEAD_CREATED,
+        value="",
+        email=email,
+        name=name,
+        client_id=client_id,
+        event_type=event.type,
+    )
+
+
+@handles("leads.status.changed", versions=(1, 2))
+def lead_status_sequences_start(event: Event) -> None:
+    coach_id, client_id = event.uuid("coachId"), event.uuid("clientId")
+    contact = selectors.client_contact_get(coach_id=coach_id, client_id=client_id)
+    if contact is None:
+        logger.info("lead status for a client comms has no address of", extra={"client_id": str(client_id)})
+        return
+    services.sequence_runs_start_for(
+        coach_id=coach_id,
+        trigger=SequenceTrigger.LEAD_STATUS,
+        value=event.text("toStatus"),
+        email=contact.email,
+        name=contact.name,
+        client_id=client_id,
+        event_type=event.type,
+    )

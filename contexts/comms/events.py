@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from contexts.comms.models import Message
+from contexts.comms.models import Message, SequenceRun
 from nlc.events import publish
 
 EMAIL_SENT = "comms.email.sent"
@@ -73,4 +73,25 @@ def email_clicked_publish(*, message: Message, url: str, clicked_at: datetime) -
             "clickedAt": clicked_at,
         },
         aggregate_id=message.id,
+    )
+
+
+SEQUENCE_STARTED = "comms.sequence.started"
+
+
+def sequence_started_publish(*, run: SequenceRun, step_count: int) -> dict:
+    return publish(
+        SEQUENCE_STARTED,
+        {
+            "runId": run.id,
+            "sequenceId": run.sequence_id,
+            "sequenceName": run.sequence.name,
+            "coachId": run.coach_id,
+            "clientId": run.client_id,
+            "recipientEmail": run.recipient_email,
+            "trigger": run.trigger,
+            "stepCount": step_count,
+            "startedAt": run.created_at,
+        },
+        aggregate_id=run.id,
     )

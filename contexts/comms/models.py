@@ -179,3 +179,160 @@ class MailgunEvent(ProviderEventRecord):
 
     class Meta(ProviderEventRecord.Meta):
         db_table = "comms_mailgun_events"
+
+
+# --- Audiences: the coaches' clients comms may write to, from other contexts' events ----------------
+
+
+class ClientContact(models.Model):
+    """A coach's client (or lead) as comms knows it from events: its address and name."""
+
+    id = models.BigAutoField(primary_key=True)
+    coach_id = models.UUIDField()
+    client_id = models.UUIDField()
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("coach_id", "client_id"), name="comms_client_contact_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.coach_id})"
+
+
+class CourseMember(models.Model):
+    """A client enrolled in a coach's course (the segment "course" of scheduled e-mails)."""
+
+    id = models.BigAutoField(primary_key=True)
+    coach_id = models.UUIDField()
+    course_id = models.UUIDField()
+    client_id = models.UUIDField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("course_id", "client_id"), name="comms_course_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} in {self.course_id}"
+
+
+# --- Sequences ------------------------------------------------------------------------------------
+
+
+class SequenceTrigger(models.TextChoices):
+    LEAD_CREATED = "lead_created", "A lead is created"
+    LEAD_STATUS = "lead_status", "A lead reaches a status"
+    ENROLLMENT_CREATED = "enrollment_created", "A client is enrolled (in any course, or one)"
+    MANUAL = "manual", "Started by the coach"
+
+
+class SequenceStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Sequence(TimeStampedModel):
+    """A coach's ordered e-mails, each sent a delay after the previous one, to everyone its trigger
+    enrolls, until a run completes or an exit rule stops it (a purchase, an unsubscribe, a cancel)."""
+
+    coach_id = models.UUIDField(db_index=True)
+    name = models.CharField(max_length=200)
+    trigger = models.CharField(max_length=20, choices=SequenceTrigger.choices)
+    trigger_value = models.CharField(max_length=100, blank=True, help_text="A course id or a lead status; blank: any.")
+    exit_on_purchase = models.BooleanField(default=True)
+    status = models.CharField(max_length=10, choices=SequenceStatus.choices, default=SequenceStatus.ACTIVE)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.coach_id})"
+
+
+class SequenceStep(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    sequence = models.ForeignKey(Sequence, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField()
+    template_key = models.CharField(max_length=100)
+    delay_seconds = models.PositiveIntegerField(help_text="After the run starts (first step) or the previous step.")
+
+    class Meta:
+        ordering = ("sequence", "position")
+        constraints = [models.UniqueConstraint(fields=("sequence", "position"), name="comms_sequence_step_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.template_key} after {self.delay_seconds}s"
+
+
+class RunStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    EXITED = "exited", "Exited"
+
+
+class SequenceRun(TimeStampedModel):
+    """One recipient's way through a sequence: the next step and when it is due."""
+
+    sequence = models.ForeignKey(Sequence, on_delete=models.CASCADE, related_name="runs")
+    coach_id = models.UUIDField()
+    client_id = models.UUIDField(null=True, blank=True)
+    recipient_email = models.EmailField(max_length=254)
+    recipient_name = models.CharField(max_length=200, blank=True)
+    trigger = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.ACTIVE)
+    exit_reason = models.CharField(max_length=40, blank=True)
+    next_position = models.PositiveIntegerField(default=0)
+    next_send_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("sequence", "recipient_email"),
+                condition=Q(status="active"),
+                name="comms_sequence_run_one_active",
+            )
+        ]
+        indexes = [models.Index(fields=("status", "next_send_at"), name="comms_sequence_run_due")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_email} in {self.sequence_id} ({self.status})"
+
+
+# --- Scheduled e-mails ----------------------------------------------------------------------------
+
+
+class Segment(models.TextChoices):
+    ALL_CLIENTS = "all_clients", "Every client of the coach"
+    COURSE = "course", "The clients enrolled in one course"
+
+
+class ScheduledStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    SENT = "sent", "Sent (messages queued)"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ScheduledEmail(TimeStampedModel):
+    """A one-off e-mail at a time, to one recipient or a segment of the coach's own clients."""
+
+    coach_id = models.UUIDField(db_index=True)
+    template_key = models.CharField(max_length=100)
+    send_at = models.DateTimeField()
+    to_email = models.EmailField(max_length=254, blank=True)
+    to_name = models.CharField(max_length=200, blank=True)
+    segment = models.CharField(max_length=16, choices=Segment.choices, blank=True)
+    course_id = models.UUIDField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=ScheduledStatus.choices, default=ScheduledStatus.SCHEDULED)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    message_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-send_at",)
+        indexes = [models.Index(fields=("status", "send_at"), name="comms_scheduled_due")]
+
+    def __str__(self) -> str:
+        return f"{self.template_key} at {self.send_at} ({self.status})"

@@ -11,10 +11,14 @@ from django.db.models import Count, Q, QuerySet
 from contexts.comms.defaults import BUILTIN
 from contexts.comms.models import (
     Category,
+    ClientContact,
     CoachContact,
     Message,
     MessageStatus,
+    ScheduledEmail,
     SenderIdentity,
+    Sequence,
+    SequenceRun,
     Suppression,
     SuppressionReason,
     Template,
@@ -97,6 +101,10 @@ def message_by_provider_reference(*, message_id: str | None, provider_message_id
     return None
 
 
+def client_contact_get(*, coach_id: UUID, client_id: UUID) -> ClientContact | None:
+    return ClientContact.objects.filter(coach_id=coach_id, client_id=client_id).first()
+
+
 def sender_identity_get(*, coach_id: UUID) -> SenderIdentity | None:
     return SenderIdentity.objects.filter(coach_id=coach_id).first()
 
@@ -172,3 +180,37 @@ def deliverability_report(*, principal: Principal, filters: dict[str, Any]) -> d
         **counts,
         **rates,
     }
+
+
+def sequence_list(*, principal: Principal, filters: dict[str, Any] | None = None) -> QuerySet[Sequence]:
+    filters = filters or {}
+    rows = scope_to_principal(Sequence.objects.prefetch_related("steps"), principal)
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    return _coach_filter(rows, filters).order_by("-created_at", "-id")
+
+
+def sequence_get(*, principal: Principal, sequence_id: UUID) -> Sequence | None:
+    return sequence_list(principal=principal).filter(pk=sequence_id).first()
+
+
+def sequence_run_list(
+    *, principal: Principal, sequence: Sequence, filters: dict[str, Any] | None = None
+) -> QuerySet[SequenceRun]:
+    filters = filters or {}
+    rows = scope_to_principal(SequenceRun.objects.filter(sequence=sequence), principal)
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    return rows.order_by("-created_at", "-id")
+
+
+def scheduled_email_list(*, principal: Principal, filters: dict[str, Any] | None = None) -> QuerySet[ScheduledEmail]:
+    filters = filters or {}
+    rows = scope_to_principal(ScheduledEmail.objects.all(), principal)
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    return _coach_filter(rows, filters).order_by("-send_at", "-id")
+
+
+def scheduled_email_get(*, principal: Principal, scheduled_email_id: UUID) -> ScheduledEmail | None:
+    return scheduled_email_list(principal=principal).filter(pk=scheduled_email_id).first()

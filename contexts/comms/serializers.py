@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from contexts.comms.models import Category, MessageStatus
+from contexts.comms.models import (
+    Category,
+    MessageStatus,
+    RunStatus,
+    ScheduledStatus,
+    Segment,
+    SequenceStatus,
+    SequenceTrigger,
+)
 from nlc.api.serializers import CamelCaseSerializer
 
 
@@ -129,3 +137,92 @@ class SenderIdentitySerializer(CamelCaseSerializer):
 
 class UnsubscribeSerializer(CamelCaseSerializer):
     status = serializers.CharField()
+
+
+# -- sequences --------------------------------------------------------------------------------------
+class SequenceStepSerializer(CamelCaseSerializer):
+    position = serializers.IntegerField(read_only=True)
+    templateKey = serializers.CharField(max_length=100)
+    delaySeconds = serializers.IntegerField(min_value=0, max_value=365 * 86400)
+
+
+class SequenceSerializer(CamelCaseSerializer):
+    id = serializers.UUIDField()
+    coachId = serializers.UUIDField()
+    name = serializers.CharField()
+    trigger = serializers.ChoiceField(choices=SequenceTrigger.choices)
+    triggerValue = serializers.CharField()
+    exitOnPurchase = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=SequenceStatus.choices)
+    steps = SequenceStepSerializer(many=True, source="steps.all")
+    createdAt = serializers.DateTimeField()
+    cancelledAt = serializers.DateTimeField(allow_null=True)
+
+
+class SequenceInputSerializer(CamelCaseSerializer):
+    name = serializers.CharField(max_length=200)
+    trigger = serializers.ChoiceField(choices=SequenceTrigger.choices)
+    triggerValue = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    exitOnPurchase = serializers.BooleanField(required=False, default=True)
+    steps = SequenceStepSerializer(many=True)
+
+
+class SequenceFilterSerializer(CamelCaseSerializer):
+    status = serializers.ChoiceField(choices=SequenceStatus.choices, required=False)
+    coachId = serializers.UUIDField(required=False, help_text="Admins: one coach's only.")
+
+
+class SequenceRunSerializer(CamelCaseSerializer):
+    id = serializers.UUIDField()
+    sequenceId = serializers.UUIDField()
+    clientId = serializers.UUIDField(allow_null=True)
+    recipientEmail = serializers.EmailField()
+    recipientName = serializers.CharField()
+    trigger = serializers.CharField()
+    status = serializers.ChoiceField(choices=RunStatus.choices)
+    exitReason = serializers.CharField()
+    nextPosition = serializers.IntegerField()
+    nextSendAt = serializers.DateTimeField(allow_null=True)
+    createdAt = serializers.DateTimeField()
+    endedAt = serializers.DateTimeField(allow_null=True)
+
+
+class SequenceRunFilterSerializer(CamelCaseSerializer):
+    status = serializers.ChoiceField(choices=RunStatus.choices, required=False)
+
+
+class SequenceRunStartSerializer(CamelCaseSerializer):
+    email = serializers.EmailField(max_length=254)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+# -- scheduled e-mails --------------------------------------------------------------------------------
+class ScheduledEmailSerializer(CamelCaseSerializer):
+    id = serializers.UUIDField()
+    coachId = serializers.UUIDField()
+    templateKey = serializers.CharField()
+    sendAt = serializers.DateTimeField()
+    toEmail = serializers.CharField()
+    toName = serializers.CharField()
+    segment = serializers.CharField()
+    courseId = serializers.UUIDField(allow_null=True)
+    data = serializers.DictField()
+    status = serializers.ChoiceField(choices=ScheduledStatus.choices)
+    processedAt = serializers.DateTimeField(allow_null=True)
+    messageCount = serializers.IntegerField()
+    createdAt = serializers.DateTimeField()
+
+
+class ScheduledEmailInputSerializer(CamelCaseSerializer):
+    templateKey = serializers.CharField(max_length=100)
+    sendAt = serializers.DateTimeField()
+    toEmail = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    toName = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    segment = serializers.ChoiceField(choices=Segment.choices, required=False, allow_blank=True, default="")
+    courseId = serializers.UUIDField(required=False, allow_null=True, default=None)
+    data = serializers.DictField(required=False, default=dict)
+
+
+class ScheduledEmailFilterSerializer(CamelCaseSerializer):
+    status = serializers.ChoiceField(choices=ScheduledStatus.choices, required=False)
+    coachId = serializers.UUIDField(required=False, help_text="Admins: one coach's only.")

@@ -22,3 +22,15 @@ def message_send(message_id: str) -> str:
 def message_send_due() -> int:
     """Beat's safety net: every message due (lost task, retry due, a send whose worker died)."""
     return services.message_send_due()
+
+
+@shared_task(name="comms.scheduled_email_send_due", ignore_result=True)
+def scheduled_email_send_due() -> int:
+    """Beat: queue the messages of every scheduled e-mail that is due (each claimed once)."""
+    return services.scheduled_email_send_due()
+
+
+@shared_task(name="comms.sequence_advance_due", ignore_result=True)
+def sequence_advance_due() -> int:
+    """Beat: send every sequence step that is due (each run claimed once)."""
+    return services.sequence_advance_due()

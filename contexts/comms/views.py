@@ -17,13 +17,23 @@ from contexts.comms.serializers import (
     MessageFilterSerializer,
     MessageSerializer,
     RenderedEmailSerializer,
+    ScheduledEmailFilterSerializer,
+    ScheduledEmailInputSerializer,
+    ScheduledEmailSerializer,
     SenderIdentitySerializer,
+    SequenceFilterSerializer,
+    SequenceInputSerializer,
+    SequenceRunFilterSerializer,
+    SequenceRunSerializer,
+    SequenceRunStartSerializer,
+    SequenceSerializer,
     TemplateFilterSerializer,
     TemplateInputSerializer,
     TemplatePreviewInputSerializer,
     TemplateSerializer,
     UnsubscribeSerializer,
 )
+from nlc.api.permissions import IsCoach, IsCoachOrAdmin
 from nlc.api.serializers import error_responses, validated
 from nlc.api.views import CoachOrAdminView, CoachView, PublicView, get_or_404
 
@@ -190,6 +200,165 @@ class DeliverabilityView(CoachOrAdminView):
         filters = validated(DateRangeFilterSerializer, request.query_params)
         report = selectors.deliverability_report(principal=request.user, filters=filters)
         return Response(DeliverabilitySerializer(report).data)
+
+
+# -- sequences --------------------------------------------------------------------------------------
+class CoachWritesView(CoachOrAdminView):
+    """Everyone's rows for an admin to read; a coach writes its own."""
+
+    def get_permissions(self):
+        return [IsCoachOrAdmin()] if self.request.method in ("GET", "HEAD", "OPTIONS") else [IsCoach()]
+
+
+class SequenceListView(CoachWritesView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="sequence_list",
+        summary="Sequences",
+        parameters=[SequenceFilterSerializer],
+        responses={200: SequenceSerializer(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        return self.list_response(
+            request, selector=selectors.sequence_list, serializer=SequenceSerializer, filters=SequenceFilterSerializer
+        )
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="sequence_create",
+        summary="Create a sequence (coaches): ordered steps, a trigger, exit on purchase",
+        request=SequenceInputSerializer,
+        responses={201: SequenceSerializer, **error_responses(400, 401, 403)},
+    )
+    def post(self, request):
+        data = validated(SequenceInputSerializer, request.data)
+        sequence = services.sequence_create(
+            coach_id=request.user.coach_id,
+            name=data["name"],
+            trigger=data["trigger"],
+            trigger_value=data["trigger_value"],
+            exit_on_purchase=data["exit_on_purchase"],
+            steps=[(step["template_key"], step["delay_seconds"]) for step in data["steps"]],
+        )
+        shown = selectors.sequence_get(principal=request.user, sequence_id=sequence.id)
+        return Response(SequenceSerializer(shown).data, status=status.HTTP_201_CREATED)
+
+
+class SequenceDetailView(CoachOrAdminView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="sequence_retrieve",
+        summary="One sequence with its steps",
+        responses={200: SequenceSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, sequence_id):
+        sequence = selectors.sequence_get(principal=request.user, sequence_id=sequence_id)
+        return Response(SequenceSerializer(get_or_404(sequence, "sequence")).data)
+
+
+class SequenceCancelView(CoachView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="sequence_cancel",
+        summary="Cancel a sequence: every run exits, no new ones start",
+        request=None,
+        responses={200: SequenceSerializer, **error_responses(401, 403, 404)},
+    )
+    def post(self, request, sequence_id):
+        sequence = get_or_404(selectors.sequence_get(principal=request.user, sequence_id=sequence_id), "sequence")
+        services.sequence_cancel(sequence=sequence)
+        shown = selectors.sequence_get(principal=request.user, sequence_id=sequence.id)
+        return Response(SequenceSerializer(shown).data)
+
+
+class SequenceRunListView(CoachWritesView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="sequence_run_list",
+        summary="The recipients' runs through a sequence",
+        parameters=[SequenceRunFilterSerializer],
+        responses={200: SequenceRunSerializer(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request, sequence_id):
+        sequence = get_or_404(selectors.sequence_get(principal=request.user, sequence_id=sequence_id), "sequence")
+        return self.list_response(
+            request,
+            selector=selectors.sequence_run_list,
+            serializer=SequenceRunSerializer,
+            filters=SequenceRunFilterSerializer,
+            sequence=sequence,
+        )
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="sequence_run_start",
+        summary="Enroll a recipient by hand (its active run, if it has one)",
+        request=SequenceRunStartSerializer,
+        responses={201: SequenceRunSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, sequence_id):
+        sequence = get_or_404(selectors.sequence_get(principal=request.user, sequence_id=sequence_id), "sequence")
+        data = validated(SequenceRunStartSerializer, request.data)
+        run = services.sequence_run_start(
+            sequence=sequence, email=data["email"], name=data["name"], client_id=None, trigger="manual"
+        )
+        return Response(SequenceRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+# -- scheduled e-mails --------------------------------------------------------------------------------
+class ScheduledEmailListView(CoachWritesView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="scheduled_email_list",
+        summary="Scheduled e-mails",
+        parameters=[ScheduledEmailFilterSerializer],
+        responses={200: ScheduledEmailSerializer(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        return self.list_response(
+            request,
+            selector=selectors.scheduled_email_list,
+            serializer=ScheduledEmailSerializer,
+            filters=ScheduledEmailFilterSerializer,
+        )
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="scheduled_email_create",
+        summary="Schedule an e-mail (coaches): to one recipient, or a segment of the coach's clients",
+        request=ScheduledEmailInputSerializer,
+        responses={201: ScheduledEmailSerializer, **error_responses(400, 401, 403)},
+    )
+    def post(self, request):
+        data = validated(ScheduledEmailInputSerializer, request.data)
+        scheduled = services.scheduled_email_create(coach_id=request.user.coach_id, **data)
+        return Response(ScheduledEmailSerializer(scheduled).data, status=status.HTTP_201_CREATED)
+
+
+class ScheduledEmailDetailView(CoachOrAdminView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="scheduled_email_retrieve",
+        summary="One scheduled e-mail",
+        responses={200: ScheduledEmailSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, scheduled_email_id):
+        row = selectors.scheduled_email_get(principal=request.user, scheduled_email_id=scheduled_email_id)
+        return Response(ScheduledEmailSerializer(get_or_404(row, "scheduled_email")).data)
+
+
+class ScheduledEmailCancelView(CoachView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="scheduled_email_cancel",
+        summary="Cancel a scheduled e-mail that has not gone yet",
+        request=None,
+        responses={200: ScheduledEmailSerializer, **error_responses(401, 403, 404, 409)},
+    )
+    def post(self, request, scheduled_email_id):
+        row = selectors.scheduled_email_get(principal=request.user, scheduled_email_id=scheduled_email_id)
+        cancelled = services.scheduled_email_cancel(scheduled=get_or_404(row, "scheduled_email"))
+        return Response(ScheduledEmailSerializer(cancelled).data)
 
 
 # -- sender identity, unsubscribe -------------------------------------------------------------------

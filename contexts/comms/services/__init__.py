@@ -1,5 +1,12 @@
 """Writes of the comms context (a package: sending, transactional mail, tracking, suppression)."""
 
+from contexts.comms.services.audiences import client_contact_record, course_member_record
+from contexts.comms.services.scheduled import (
+    recipients_of,
+    scheduled_email_cancel,
+    scheduled_email_create,
+    scheduled_email_send_due,
+)
 from contexts.comms.services.sending import (
     message_deliver,
     message_queue,
@@ -9,6 +16,14 @@ from contexts.comms.services.sending import (
     retry_delay,
     unsubscribe_token,
     unsubscribe_url,
+)
+from contexts.comms.services.sequences import (
+    sequence_advance_due,
+    sequence_cancel,
+    sequence_create,
+    sequence_run_start,
+    sequence_runs_exit_on_purchase,
+    sequence_runs_start_for,
 )
 from contexts.comms.services.suppression import suppression_add, unsubscribe_apply
 from contexts.comms.services.templates import (
@@ -30,7 +45,9 @@ from contexts.comms.services.transactional import (
 )
 
 __all__ = [
+    "client_contact_record",
     "coach_signup_record",
+    "course_member_record",
     "default_from_name",
     "enrollment_access_email_queue",
     "enrollment_completed_email_queue",
@@ -44,8 +61,18 @@ __all__ = [
     "password_reset_email_queue",
     "payment_failed_email_queue",
     "payment_receipt_queue",
+    "recipients_of",
     "retry_delay",
+    "scheduled_email_cancel",
+    "scheduled_email_create",
+    "scheduled_email_send_due",
     "sender_identity_set",
+    "sequence_advance_due",
+    "sequence_cancel",
+    "sequence_create",
+    "sequence_run_start",
+    "sequence_runs_exit_on_purchase",
+    "sequence_runs_start_for",
     "suppression_add",
     "template_delete",
     "template_preview",
