@@ -119,13 +119,13 @@ class Upload(TimeStampedModel):
 
 
 class AssetUsage(models.Model):
-    """What learners did with an asset, counted by media from courses' progress events."""
+    """What learners did with an asset, counted by media from courses' progress events (downloads
+    are the asset's :class:`DownloadRedemption` rows)."""
 
     asset = models.OneToOneField(Asset, on_delete=models.CASCADE, primary_key=True, related_name="usage")
     plays_started = models.PositiveIntegerField(default=0)
     seconds_watched = models.PositiveBigIntegerField(default=0)
     completions = models.PositiveIntegerField(default=0)
-    downloads = models.PositiveIntegerField(default=0, help_text="Signed download links used")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

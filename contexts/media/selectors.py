@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, QuerySet, Sum
 
-from contexts.media.models import STORED_STATES, Asset, AssetUsage, ProviderMapping, Upload
+from contexts.media.models import STORED_STATES, Asset, AssetUsage, DownloadRedemption, ProviderMapping, Upload
 from nlc.api.principal import Principal
 from nlc.api.scoping import scope_to_principal
 
@@ -47,7 +47,10 @@ def coach_stored_bytes(*, coach_id: UUID) -> int:
 
 
 def asset_usage_get(*, asset: Asset) -> AssetUsage:
-    return AssetUsage.objects.filter(asset=asset).first() or AssetUsage(asset=asset)
+    """The asset's counters (zeros before any), with ``downloads``: how many links were used."""
+    usage = AssetUsage.objects.filter(asset=asset).first() or AssetUsage(asset=asset)
+    usage.downloads = DownloadRedemption.objects.filter(asset=asset).count()  # type: ignore[attr-defined]
+    return usage
 
 
 def coach_storage_list(*, principal: Principal, filters: dict[str, Any]) -> QuerySet:

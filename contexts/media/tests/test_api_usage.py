@@ -1,8 +1,10 @@
 """Usage per asset and storage per coach: a coach sees its own, an admin every coach's."""
 
+import uuid
+
 import pytest
 
-from contexts.media.models import AssetState, AssetUsage
+from contexts.media.models import AssetState, AssetUsage, DownloadRedemption
 from contexts.media.tests.factories import AssetFactory
 
 pytestmark = pytest.mark.django_db(databases=["media"])
@@ -23,7 +25,8 @@ def test_an_asset_without_usage_answers_zeros(coach_client):
 
 def test_an_asset_usage_answers_its_counters(coach_client, admin_client):
     asset = AssetFactory(state=AssetState.READY)
-    AssetUsage.objects.create(asset=asset, plays_started=7, seconds_watched=3600, completions=2, downloads=1)
+    AssetUsage.objects.create(asset=asset, plays_started=7, seconds_watched=3600, completions=2)
+    DownloadRedemption.objects.create(asset=asset, nonce="n1", enrollment_id=uuid.uuid4())
     expected = {"assetId": str(asset.id), "playsStarted": 7, "secondsWatched": 3600, "completions": 2, "downloads": 1}
     assert coach_client.get(f"/media/assets/{asset.id}/usage").json() == expected
     assert admin_client.get(f"/media/assets/{asset.id}/usage").json() == expected
