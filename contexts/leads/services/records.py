@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError
+from django.db import IntegrityError, connections
 from django.db.models import F
 
 from contexts.leads import events
@@ -16,7 +16,7 @@ from contexts.leads.data import Contact
 from contexts.leads.models import Lead, LeadForm, LeadStat, LeadStatus, TimelineEntry
 from contexts.leads.rules import email_normalize, tags_clean, text_clean
 from nlc.clients import client_id_for
-from nlc.db.transactions import atomic
+from nlc.db.transactions import alias_of, atomic
 
 SUMMARY_MAX_LENGTH = 300
 # The contact fields a later touch may fill in or refresh (a blank value never erases one).
@@ -75,26 +75,22 @@ def lead_upsert(
     (``leads.lead.created``, the day's counter). Locked for the rest of the transaction."""
     email = email_normalize(contact.email)
     fields = _contact_fields(contact)
-    lead = Lead.objects.select_for_update().filter(coach_id=coach_id, email=email).first()
-    if lead is None:
-        try:
-            with atomic("leads"):
-                lead = Lead.objects.create(
-                    coach_id=coach_id,
-                    client_id=client_id_for(coach_id=coach_id, email=email),
-                    email=email,
-                    source=source,
-                    form=form,
-                    tags=tags_clean(list(contact.tags)),
-                    last_touch_at=touched_at,
-                    **fields,
-                )
-        except IntegrityError:  # the same person, submitted twice at once: the other one made it
-            lead = Lead.objects.select_for_update().get(coach_id=coach_id, email=email)
-        else:
-            events.lead_created_publish(lead=lead)
-            stat_bump(coach_id=coach_id, moment=lead.created_at, **{f"new_{source}": 1})
-            return lead, True
+    candidate = Lead(
+        coach_id=coach_id,
+        client_id=client_id_for(coach_id=coach_id, email=email),
+        email=email,
+        source=source,
+        form=form,
+        tags=tags_clean(list(contact.tags)),
+        last_touch_at=touched_at,
+        **fields,
+    )
+    lead_id, inserted = _lead_insert_or_lock(candidate)
+    if inserted:
+        events.lead_created_publish(lead=candidate)
+        stat_bump(coach_id=coach_id, moment=candidate.created_at, **{f"new_{source}": 1})
+        return candidate, True
+    lead = Lead.objects.get(pk=lead_id)
     changed = [name for name, value in fields.items() if value and getattr(lead, name) != value]
     for name in changed:
         setattr(lead, name, fields[name])
@@ -105,6 +101,30 @@ def lead_upsert(
     lead.last_touch_at = max(filter(None, (lead.last_touch_at, touched_at)))
     lead.save(update_fields=[*changed, "last_touch_at", "updated_at"])
     return lead, False
+
+
+def _lead_insert_or_lock(candidate: Lead) -> tuple[UUID, bool]:
+    """One statement, the hot path of the public intake: insert the person, or lock the coach's row
+    of this e-mail (ON CONFLICT DO UPDATE); its id, and whether it was inserted (``xmax = 0`` only
+    for a row this statement inserted). Django's upsert cannot tell the two apart."""
+    connection = connections[alias_of("leads")]
+    fields = Lead._meta.concrete_fields
+    quote = connection.ops.quote_name
+    # Identifiers from the model's own metadata; every value a parameter.
+    sql = (
+        f"INSERT INTO {quote(Lead._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        "ON CONFLICT (coach_id, email) DO UPDATE SET updated_at = EXCLUDED.updated_at "
+        "RETURNING id, (xmax = 0)"
+    )
+    values = [field.get_db_prep_save(field.pre_save(candidate, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        lead_id, inserted = cursor.fetchone()
+    if inserted:  # the candidate is the stored row now, for later saves
+        candidate._state.adding = False
+        candidate._state.db = connection.alias
+    return lead_id, inserted
 
 
 def lead_status_set(*, lead: Lead, to_status: str, changed_by_user_id: UUID | None, changed_at: datetime) -> None:
