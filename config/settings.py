@@ -455,7 +455,9 @@ VIMEO_ACCESS_TOKEN = env.str("VIMEO_ACCESS_TOKEN", default="")
 # Another server speaking Vimeo's API (a local fake in tests); by default Vimeo's own.
 VIMEO_API_BASE = env.str("VIMEO_API_BASE", default="https://api.vimeo.com")
 MEDIA = {
-    "VIDEO_PROVIDER": env.str("MEDIA_VIDEO_PROVIDER", default="vimeo" if VIMEO_ACCESS_TOKEN else "local"),
+    "VIDEO_PROVIDER": env.str(
+        "MEDIA_VIDEO_PROVIDER", default="vimeo" if VIMEO_ACCESS_TOKEN or IS_PRODUCTION else "local"
+    ),
     "VIMEO_TIMEOUT_SECONDS": env.float("MEDIA_VIMEO_TIMEOUT_SECONDS", default=10.0),
     # Vimeo plays the videos embedded on these domains only (and hides them on vimeo.com).
     "EMBED_DOMAINS": env.list("MEDIA_EMBED_DOMAINS", default=["learn.nextlevelcoach.ai"]),
@@ -499,6 +501,8 @@ STORAGES["media"] = {
     "BACKEND": env.str("MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
     "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={"location": str(BASE_DIR / "var" / "media")}),
 }
+if IS_PRODUCTION and "media" in NLC_CONTEXTS and MEDIA["VIDEO_PROVIDER"] == "vimeo" and not VIMEO_ACCESS_TOKEN:
+    raise ImproperlyConfigured("VIMEO_ACCESS_TOKEN must be set in production (or MEDIA_VIDEO_PROVIDER=local)")
 MEDIA_TASK_QUEUE = f"{NLC_BUS_NAMESPACE}nlc.media.tasks"
 if "media" in NLC_CONTEXTS:
     from kombu import Queue

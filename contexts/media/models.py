@@ -54,8 +54,9 @@ class Asset(TimeStampedModel):
     failed_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Polling the provider while it processes: the next poll, how many were made, and when to give up.
-    # A poller claims an asset by moving next_poll_at past its lease, so two never poll it at once.
+    # A poller claims an asset until the end of its lease, so two never poll it at once.
     next_poll_at = models.DateTimeField(null=True, blank=True)
+    poll_claimed_until = models.DateTimeField(null=True, blank=True)
     poll_attempts = models.PositiveIntegerField(default=0)
     processing_deadline = models.DateTimeField(null=True, blank=True)
     # Deleting at the provider until it confirms.

@@ -62,6 +62,18 @@ class UploadContentView(CoachView):
         return Response(AssetSerializer(asset).data)
 
 
+class UploadCompleteView(CoachView):
+    @extend_schema(
+        request=None,
+        responses={200: AssetSerializer, **error_responses(401, 403, 404)},
+        summary="Say the bytes are sent (tus): media asks the provider at once instead of at the next poll",
+    )
+    def post(self, request, upload_id: UUID):
+        upload = get_or_404(selectors.upload_get(principal=request.user, upload_id=upload_id), "upload")
+        asset = get_or_404(services.asset_poll_now(asset_id=upload.asset_id), "upload")
+        return Response(AssetSerializer(asset).data)
+
+
 class AssetListView(CoachOrAdminView):
     @extend_schema(
         parameters=[AssetFilterSerializer],

@@ -6,7 +6,7 @@ Re-exported here so callers import ``contexts.media.services``; each module owns
 
 from contexts.media.services.deletion import asset_delete, asset_deletion_attempt, deletion_retry_due
 from contexts.media.services.downloads import Download, download_open
-from contexts.media.services.processing import asset_poll, transcode_poll_due
+from contexts.media.services.processing import asset_poll, asset_poll_now, transcode_poll_due
 from contexts.media.services.uploads import upload_content_receive, upload_create
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "asset_delete",
     "asset_deletion_attempt",
     "asset_poll",
+    "asset_poll_now",
     "deletion_retry_due",
     "download_open",
     "transcode_poll_due",

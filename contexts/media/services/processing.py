@@ -3,9 +3,9 @@ first soon after the upload and then less and less often, until it is ready or f
 itself past its deadline.
 
 At most one poll per asset runs at a time: a poller claims due assets under ``FOR UPDATE SKIP
-LOCKED`` and moves their ``next_poll_at`` past a lease (longer than any provider call) before
-calling out, so another poller neither waits for nor picks them; the poll's outcome then sets the
-next time. A poller that dies loses its claim when the lease ends.
+LOCKED`` for a lease (``poll_claimed_until``, longer than any provider call) before calling out, so
+another poller neither waits for nor picks them; the poll's outcome ends the claim and sets the next
+time. A poller that dies loses its claim when the lease ends.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from contexts.media import events, rules, selectors
@@ -45,15 +46,27 @@ def asset_poll(*, asset_id: UUID) -> bool:
     return True
 
 
+def asset_poll_now(*, asset_id: UUID) -> Asset | None:
+    """Poll now rather than at the scheduled time (the coach portal says the bytes are sent) and
+    start the backoff again; a poll already running is left to finish. None if no such asset."""
+    Asset.objects.filter(id=asset_id, state__in=POLLED_STATES).update(next_poll_at=timezone.now(), poll_attempts=0)
+    asset_poll(asset_id=asset_id)
+    return Asset.objects.filter(id=asset_id).first()
+
+
 def _claim(*, limit: int, asset_id: UUID | None = None) -> list[UUID]:
     now = timezone.now()
     lease = timedelta(seconds=settings.MEDIA["POLL_LEASE_SECONDS"])
     with atomic("media"):
-        due = Asset.objects.select_for_update(skip_locked=True).filter(state__in=POLLED_STATES, next_poll_at__lte=now)
+        due = (
+            Asset.objects.select_for_update(skip_locked=True)
+            .filter(state__in=POLLED_STATES, next_poll_at__lte=now)
+            .filter(Q(poll_claimed_until__isnull=True) | Q(poll_claimed_until__lte=now))
+        )
         if asset_id is not None:
             due = due.filter(id=asset_id)
         claimed = list(due.order_by("next_poll_at").values_list("id", flat=True)[:limit])
-        Asset.objects.filter(id__in=claimed).update(next_poll_at=now + lease)
+        Asset.objects.filter(id__in=claimed).update(poll_claimed_until=now + lease)
     return claimed
 
 
@@ -84,7 +97,8 @@ def _status_of(*, asset: Asset, external_id: str) -> VideoStatus:
         status = VideoStatus(state="ready") if arrived else VideoStatus(state="uploading")
     else:
         status = video_provider_named(asset.provider).video_status(external_id=external_id)
-    if status.state == "uploading" and upload.approach == UploadApproach.DIRECT and upload.expires_at <= timezone.now():
+    # A pulled file is fetched by the provider on its own time; bytes the browser sends must arrive in time.
+    if status.state == "uploading" and upload.approach != UploadApproach.PULL and upload.expires_at <= timezone.now():
         return VideoStatus(state="failed", reason=UPLOAD_EXPIRED)
     return status
 
@@ -94,7 +108,9 @@ def _apply(*, asset_id: UUID, external_id: str, status: VideoStatus | None, not_
     limits = settings.MEDIA
     with atomic("media"):
         asset = Asset.objects.select_for_update().get(id=asset_id)
+        asset.poll_claimed_until = None
         if asset.state not in POLLED_STATES:  # deleted while we asked
+            asset.save(update_fields=["poll_claimed_until", "updated_at"])
             return
         asset.poll_attempts += 1
         if status is not None and status.state == "ready":

@@ -182,3 +182,57 @@ def test_an_asset_being_polled_is_not_polled_by_the_next_sweep(start, fake_vimeo
     # then no other sweep polls it within the lease, and one after it does
     assert poll_at(start + timedelta(seconds=134)) == 0
     assert poll_at(start + timedelta(seconds=135)) == 1
+
+
+def test_the_coach_portal_says_the_bytes_are_sent_and_media_asks_at_once(coach_client, fake_vimeo, start):
+    # given a video polled a few times already (its next poll minutes away)
+    upload_id = Asset.objects.get().upload.id
+    moment = start + timedelta(seconds=15)
+    for _ in range(4):
+        poll_at(moment)
+        moment = Asset.objects.get().next_poll_at
+    assert moment - start == timedelta(seconds=240)
+    fake_vimeo.progress("925926407", "transcoding")
+    # when the portal says the tus upload finished
+    with time_machine.travel(start + timedelta(seconds=200), tick=False):
+        response = coach_client.post(f"/media/uploads/{upload_id}/complete")
+    # then media asked Vimeo at once, and the backoff starts again
+    assert response.status_code == 200
+    assert response.json()["state"] == "processing"
+    assert len(fake_vimeo.calls("GET")) == 5
+    assert Asset.objects.get().next_poll_at == start + timedelta(seconds=215)
+
+
+def test_another_coach_cannot_complete_an_upload(other_coach_client, fake_vimeo, start):
+    upload_id = Asset.objects.get().upload.id
+    response = other_coach_client.post(f"/media/uploads/{upload_id}/complete")
+    assert response.status_code == 404
+    assert response.json()["code"] == "upload_not_found"
+    assert fake_vimeo.calls("GET") == []
+
+
+def test_completing_a_ready_asset_asks_nothing(coach_client, fake_vimeo, start):
+    fake_vimeo.progress("925926407", "available")
+    poll_at(start + timedelta(seconds=15))
+    response = coach_client.post(f"/media/uploads/{Asset.objects.get().upload.id}/complete")
+    assert response.json()["state"] == "ready"
+    assert len(fake_vimeo.calls("GET")) == 1
+
+
+def test_a_tus_upload_whose_bytes_never_arrive_fails_when_its_link_expires(start, fake_vimeo):
+    # the link lives an hour in these tests; Vimeo still waits for bytes after it
+    moment = start + timedelta(seconds=15)
+    while Asset.objects.get().state == "uploading":
+        poll_at(moment)
+        moment = Asset.objects.get().next_poll_at or moment
+    asset = Asset.objects.get()
+    assert (asset.state, asset.failure_reason) == ("failed", "The upload link expired before the file arrived.")
+    assert start + timedelta(hours=1) <= asset.failed_at <= start + timedelta(hours=1, minutes=10)
+
+
+def test_a_pulled_video_is_not_failed_by_the_link_expiry(coach_client, fake_vimeo):
+    moment = timezone.now().replace(microsecond=0)
+    with time_machine.travel(moment, tick=False):
+        coach_client.post("/media/uploads", {**VIDEO, "sourceUrl": "https://files.example.com/v.mp4"}, format="json")
+    poll_at(moment + timedelta(hours=2))
+    assert Asset.objects.get().state == "uploading"
