@@ -8,6 +8,7 @@ from contexts.leads.models import (
     Client,
     ClientEnrollment,
     ClientPayment,
+    Coach,
     Lead,
     LeadForm,
     LeadNote,
@@ -65,6 +66,7 @@ class TimelineEntryAdmin(ReadOnlyAdmin):
     search_fields = ("=coach_id", "=client_id")
 
 
+admin.site.register(Coach, ReadOnlyAdmin)
 admin.site.register(LeadNote, ReadOnlyAdmin)
 admin.site.register(ClientPayment, ReadOnlyAdmin)
 admin.site.register(ClientEnrollment, ReadOnlyAdmin)

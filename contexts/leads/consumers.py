@@ -17,6 +17,14 @@ from nlc.events import DeadLetterError, Event, handles
 logger = logging.getLogger(__name__)
 
 
+@handles("auth.user.created", versions=(1,))
+def coach_copy_from_user_created(event: Event) -> None:
+    """Keep a copy of each coach (the demo data finds its coach by it)."""
+    if event.text("role") != "coach":
+        return
+    services.coach_copy_save(coach_id=event.uuid("coachId"), email=event.text("email"))
+
+
 @handles("integrations.webhook.received", versions=(1,))
 def booking_from_calendly(event: Event) -> None:
     """Calendly's invitee.created / invitee.canceled: the lead and its booking. Other providers'

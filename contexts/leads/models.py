@@ -27,6 +27,15 @@ class LeadSource(models.TextChoices):
     IMPORT = "import", "CSV import"
 
 
+class Coach(TimeStampedModel):
+    """A copy of a coach (its id is the coach id), kept from auth.user.created."""
+
+    email = models.EmailField(max_length=254, unique=True)
+
+    def __str__(self) -> str:
+        return self.email
+
+
 class LeadForm(TimeStampedModel):
     """A coach's landing form: its public ``key`` is the intake URL; rotating it retires the old one."""
 

@@ -13,6 +13,7 @@ from contexts.leads.services.clients import (
     payment_record,
     payment_refund_record,
 )
+from contexts.leads.services.copies import coach_copy_save
 from contexts.leads.services.forms import lead_form_create, lead_form_rotate, lead_form_update
 from contexts.leads.services.imports import lead_import
 from contexts.leads.services.intake import intake_submit
@@ -23,6 +24,7 @@ __all__ = [
     "booking_record",
     "calendly_connection_delete",
     "calendly_connection_save",
+    "coach_copy_save",
     "email_touch_record",
     "enrollment_complete_record",
     "enrollment_progress_record",

@@ -1,0 +1,16 @@
+"""Copies of other contexts' data that leads keeps from their events."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from contexts.leads.models import Coach
+from contexts.leads.rules import email_normalize
+from nlc.db.transactions import atomic
+
+
+def coach_copy_save(*, coach_id: UUID, email: str) -> Coach:
+    """Keep the local copy of a coach announced by auth (auth.user.created)."""
+    with atomic("leads"):
+        coach, _ = Coach.objects.update_or_create(id=coach_id, defaults={"email": email_normalize(email)})
+        return coach
