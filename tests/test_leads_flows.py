@@ -84,6 +84,30 @@ def test_calendly_books_then_cancels_over_the_bus(settings, event_bus, principal
     assert [entry["kind"] for entry in timeline] == ["booking_made", "status_changed", "booking_canceled"]
 
 
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_forged_or_stale_calendly_posts_never_reach_leads(settings, event_bus, principal_client, api_client):
+    settings.CALENDLY_WEBHOOK_SIGNING_KEY = [CALENDLY_KEY]
+    coach = principal_client(role="coach", user_id=uuid.uuid4(), email="coach@example.com")
+    assert coach.put("/leads/calendly", {"userUri": CALENDLY_USER}, format="json").status_code == 200
+    body = (FIXTURES / "invitee.created.json").read_bytes()
+    stale = int(time.time()) - 600
+    stale_digest = hmac.new(CALENDLY_KEY.encode(), f"{stale}.".encode() + body, hashlib.sha256).hexdigest()
+    for signature in (_signed("not-the-key", body), f"t={stale},v1={stale_digest}"):
+        # when a forged, then a stale, post arrives
+        response = api_client.post(
+            "/integrations/webhooks/calendly",
+            body,
+            content_type="application/json",
+            HTTP_CALENDLY_WEBHOOK_SIGNATURE=signature,
+        )
+        event_bus.settle()
+        # then integrations refuses it, and leads never hears of it
+        assert 400 <= response.status_code < 500, response.content
+    assert coach.get("/leads/leads").json()["count"] == 0
+    assert coach.get("/leads/bookings").json()["count"] == 0
+    assert event_bus.events("integrations.webhook.received") == []
+
+
 def _checkout_body(*, coach_id: uuid.UUID, course_id: str) -> bytes:
     """Stripe's checkout.session.completed of a purchase through a course's payment link (fields no
     context reads left out), with the metadata billing puts on the link."""

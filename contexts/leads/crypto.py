@@ -2,7 +2,8 @@
 
 The smallest helper leads needs; it belongs in the kernel (nlc/) beside the one integrations has,
 which leads may not import. Keys come from ``LEADS_ENCRYPTION_KEY`` (a list: the first encrypts, every
-one decrypts); unset, a key derived from SECRET_KEY is used (development and tests).
+one decrypts); unset, a key derived from SECRET_KEY is used in development and tests, and production
+refuses to store or read a secret.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from contexts.leads.errors import SecretUnreadableError
 
@@ -23,6 +25,8 @@ HKDF_INFO = b"leads-config-secrets"
 
 def _key_materials() -> tuple[str, ...]:
     keys = tuple(key for key in getattr(settings, "LEADS_ENCRYPTION_KEY", ()) if key)
+    if not keys and settings.IS_PRODUCTION:
+        raise ImproperlyConfigured("LEADS_ENCRYPTION_KEY must be set in production")
     return keys or (f"derived-from-secret-key:{settings.SECRET_KEY}",)
 
 
