@@ -80,6 +80,16 @@ class Asset(TimeStampedModel):
         return f"{self.kind} {self.title!r} ({self.state})"
 
 
+class CoachQuotaLock(models.Model):
+    """One row per coach who uploaded: its row lock serializes the quota checks of one coach's
+    uploads, so two at once cannot both take the last free bytes."""
+
+    coach_id = models.UUIDField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"quota lock of {self.coach_id}"
+
+
 class ProviderMapping(UUIDModel):
     """Where an asset's bytes live: the provider and its id there (a Vimeo video id, a storage name)."""
 

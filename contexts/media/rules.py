@@ -10,6 +10,12 @@ from contexts.media.models import AssetKind
 
 def upload_check(*, kind: str, content_type: str, size_bytes: int, stored_bytes: int, limits: dict) -> None:
     """Refuse an upload before any link is issued: its type, its size, the coach's quota."""
+    file_check(kind=kind, content_type=content_type, size_bytes=size_bytes, limits=limits)
+    quota_check(size_bytes=size_bytes, stored_bytes=stored_bytes, limits=limits)
+
+
+def file_check(*, kind: str, content_type: str, size_bytes: int, limits: dict) -> None:
+    """The type and the size a kind of asset may have."""
     allowed = limits["VIDEO_CONTENT_TYPES"] if kind == AssetKind.VIDEO else limits["DOCUMENT_CONTENT_TYPES"]
     if content_type.lower() not in {value.lower() for value in allowed}:
         raise ContentTypeNotAllowedError(
@@ -21,6 +27,10 @@ def upload_check(*, kind: str, content_type: str, size_bytes: int, stored_bytes:
             field_errors={"size_bytes": [f"A {kind} may have at most {largest} bytes."]},
             details={"maxBytes": largest},
         )
+
+
+def quota_check(*, size_bytes: int, stored_bytes: int, limits: dict) -> None:
+    """What the coach stores already plus this may not pass the quota."""
     quota = limits["COACH_QUOTA_BYTES"]
     if stored_bytes + size_bytes > quota:
         raise StorageQuotaExceededError(details={"quotaBytes": quota, "usedBytes": stored_bytes})

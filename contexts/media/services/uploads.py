@@ -18,18 +18,27 @@ from django.utils import timezone
 from contexts.media import events, rules, selectors
 from contexts.media.errors import (
     PullNotSupportedError,
+    StorageQuotaExceededError,
     UploadContentMismatchError,
     UploadLinkExpiredError,
     UploadLinkUsedError,
     UploadNotDirectError,
 )
-from contexts.media.models import Asset, AssetKind, AssetState, ProviderMapping, Upload, UploadApproach
-from contexts.media.providers import video_provider
+from contexts.media.models import (
+    Asset,
+    AssetKind,
+    AssetState,
+    CoachQuotaLock,
+    ProviderMapping,
+    Upload,
+    UploadApproach,
+)
+from contexts.media.providers import video_provider, video_provider_named
 from contexts.media.providers.files import file_save
 from contexts.media.providers.local import LocalVideoProvider, local_video_name
 from contexts.media.services.processing import asset_poll
 from nlc.db.transactions import atomic
-from nlc.errors import provider_call
+from nlc.errors import ProviderError, provider_call
 
 logger = logging.getLogger(__name__)
 
@@ -77,18 +86,51 @@ def upload_create(
             f"documents/{coach_id}/{asset_id}",
             UploadApproach.DIRECT,
         )
-    now = timezone.now()
     upload_id = uuid.uuid4()
     if approach == UploadApproach.DIRECT:
         upload_link = f"{limits['PUBLIC_BASE_URL'].rstrip('/')}/media/uploads/{upload_id}/content"
+    try:
+        return _upload_save(
+            coach_id=coach_id,
+            asset_id=asset_id,
+            upload_id=upload_id,
+            fields={"kind": kind, "title": title, "content_type": content_type, "size_bytes": size_bytes},
+            provider_name=provider_name,
+            external_id=external_id,
+            approach=approach,
+            upload_link=upload_link,
+            source_url=source_url,
+        )
+    except StorageQuotaExceededError:
+        # Another upload of the coach took the space while the provider was asked.
+        if kind == AssetKind.VIDEO:
+            _provider_video_forget(provider_name=provider_name, external_id=external_id)
+        raise
+
+
+def _upload_save(
+    *,
+    coach_id: UUID,
+    asset_id: UUID,
+    upload_id: UUID,
+    fields: dict,
+    provider_name: str,
+    external_id: str,
+    approach: str,
+    upload_link: str,
+    source_url: str,
+) -> Upload:
+    limits = settings.MEDIA
+    now = timezone.now()
     with atomic("media"):
+        CoachQuotaLock.objects.get_or_create(coach_id=coach_id)
+        CoachQuotaLock.objects.select_for_update().get(coach_id=coach_id)
+        stored_bytes = selectors.coach_stored_bytes(coach_id=coach_id)
+        rules.quota_check(size_bytes=fields["size_bytes"], stored_bytes=stored_bytes, limits=limits)
         asset = Asset.objects.create(
             id=asset_id,
             coach_id=coach_id,
-            kind=kind,
-            title=title,
-            content_type=content_type,
-            size_bytes=size_bytes,
+            **fields,
             provider=provider_name,
             # Direct uploads are looked at once their bytes arrive; the provider's are polled from now on.
             next_poll_at=now
@@ -111,6 +153,13 @@ def upload_create(
         )
         events.asset_created_publish(asset=asset)
     return upload
+
+
+def _provider_video_forget(*, provider_name: str, external_id: str) -> None:
+    try:
+        video_provider_named(provider_name).video_delete(external_id=external_id)
+    except ProviderError:
+        logger.warning("%s video %s left behind after a refused upload", provider_name, external_id)
 
 
 def storage_name_of(*, asset: Asset, external_id: str) -> str:

@@ -357,3 +357,30 @@ def test_another_coach_cannot_send_bytes_to_an_upload(coach_client, other_coach_
     assert not (tmp_path / "documents").exists()
     unknown = coach_client.generic("PUT", f"/media/uploads/{uuid.uuid4()}/content", PDF, content_type="application/pdf")
     assert unknown.status_code == 404
+
+
+def test_the_quota_is_checked_again_under_the_coachs_lock(coach_client, fake_vimeo, monkeypatch):
+    # given another upload of the coach takes the space while Vimeo is asked (the first check saw none)
+    from contexts.media import selectors
+
+    real = selectors.coach_stored_bytes
+    calls = []
+
+    def stored_bytes(*, coach_id):
+        calls.append(coach_id)
+        return 0 if len(calls) == 1 else real(coach_id=coach_id)
+
+    monkeypatch.setattr(selectors, "coach_stored_bytes", stored_bytes)
+    AssetFactory(size_bytes=7_000_000, state=AssetState.READY)
+    # when the coach's upload of 2 MB is saved
+    response = coach_client.post("/media/uploads", {**VIDEO, "sizeBytes": 2_000_000}, format="json")
+    # then it is refused, and the video made at Vimeo meanwhile is deleted again
+    assert response.status_code == 409
+    assert response.json()["code"] == "storage_quota_exceeded"
+    assert [(r.method, r.path) for r in fake_vimeo.requests] == [
+        ("POST", "/me/videos"),
+        ("PUT", f"/videos/925926407/privacy/domains/{EMBED_DOMAIN}"),
+        ("DELETE", "/videos/925926407"),
+    ]
+    assert Asset.objects.count() == 1
+    assert published_events(context="media") == []
