@@ -6,6 +6,7 @@ single-use link that expires."""
 from __future__ import annotations
 
 import logging
+import math
 import tempfile
 import uuid
 from datetime import timedelta
@@ -33,12 +34,12 @@ from contexts.media.models import (
     Upload,
     UploadApproach,
 )
-from contexts.media.providers import video_provider, video_provider_named
+from contexts.media.providers import RateLimitedError, video_provider, video_provider_named
 from contexts.media.providers.files import file_save
 from contexts.media.providers.local import LocalVideoProvider, local_video_name
 from contexts.media.services.processing import asset_poll
 from nlc.db.transactions import atomic
-from nlc.errors import ProviderError, provider_call
+from nlc.errors import DomainError, ProviderError, provider_failure
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +65,13 @@ def upload_create(
         provider = video_provider()
         if source_url and provider.name == LocalVideoProvider.name:
             raise PullNotSupportedError(field_errors={"source_url": [PullNotSupportedError.message]})
-        with provider_call():
+        try:
             if source_url:
                 created = provider.video_pull(title=title, size_bytes=size_bytes, source_url=source_url)
             else:
                 created = provider.video_create(title=title, size_bytes=size_bytes)
+        except ProviderError as error:
+            raise _provider_failure(error) from error
         provider_name, external_id = provider.name, created.external_id
         approach = (
             UploadApproach.PULL
@@ -153,6 +156,15 @@ def _upload_save(
         )
         events.asset_created_publish(asset=asset)
     return upload
+
+
+def _provider_failure(error: ProviderError) -> DomainError:
+    """The kernel's answer to a provider failure; a rate limit says when Vimeo lets us in again."""
+    failure = provider_failure(error)
+    retry_at = getattr(error, "retry_at", None)
+    if isinstance(error, RateLimitedError) and retry_at is not None:
+        failure.retry_after = max(1, math.ceil((retry_at - timezone.now()).total_seconds()))
+    return failure
 
 
 def _provider_video_forget(*, provider_name: str, external_id: str) -> None:

@@ -78,3 +78,13 @@ def test_no_token_no_assets(api_client, assets):
     mine, _ = assets
     assert api_client.get("/media/assets").status_code == 401
     assert api_client.get(f"/media/assets/{mine[0].id}").status_code == 401
+
+
+def test_a_page_of_assets_costs_the_same_queries_as_one(coach_client, context_queries):
+    AssetFactory()
+    with context_queries("media", at_most=2) as one:
+        assert coach_client.get("/media/assets").json()["count"] == 1
+    AssetFactory.create_batch(29)
+    with context_queries("media", at_most=2) as many:
+        assert coach_client.get("/media/assets").json()["count"] == 30
+    assert len(many.captured_queries) == len(one.captured_queries)

@@ -384,3 +384,15 @@ def test_the_quota_is_checked_again_under_the_coachs_lock(coach_client, fake_vim
     ]
     assert Asset.objects.count() == 1
     assert published_events(context="media") == []
+
+
+def test_a_vimeo_rate_limit_says_when_to_come_back(coach_client, fake_vimeo):
+    moment = timezone.now().replace(microsecond=0)
+    reset = moment + timedelta(seconds=90)
+    fake_vimeo.fail(429, method="POST", path_prefix="/me/videos", headers={"X-RateLimit-Reset": reset.isoformat()})
+    with time_machine.travel(moment, tick=False):
+        response = coach_client.post("/media/uploads", VIDEO, format="json")
+    assert response.status_code == 503
+    assert response.json()["code"] == "vimeo_unavailable"
+    assert response["Retry-After"] == "90"
+    assert Asset.objects.count() == 0
