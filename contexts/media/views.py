@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import mimetypes
 from uuid import UUID
 
@@ -57,7 +58,10 @@ class UploadContentView(CoachView):
     def put(self, request, upload_id: UUID):
         upload = get_or_404(selectors.upload_get(principal=request.user, upload_id=upload_id), "upload")
         asset = services.upload_content_receive(
-            upload=upload, content=request.stream or request._request, content_type=request.content_type or ""
+            # DRF's stream of the body (None when there is none): read in chunks, never whole in memory.
+            upload=upload,
+            content=request.stream or io.BytesIO(),
+            content_type=request.content_type or "",
         )
         return Response(AssetSerializer(asset).data)
 

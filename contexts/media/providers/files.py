@@ -23,7 +23,7 @@ def _storage_call() -> Iterator[None]:
 
 
 def file_save(*, name: str, content: IO[bytes]) -> str:
-    """Store ``content`` under exactly ``name`` (replacing nothing); answer the name."""
+    """Store ``content`` under exactly ``name`` (replacing a file of that name); answer the name."""
     storage = storages[STORAGE]
     with _storage_call():
         if storage.exists(name):

@@ -396,3 +396,15 @@ def test_a_vimeo_rate_limit_says_when_to_come_back(coach_client, fake_vimeo):
     assert response.json()["code"] == "vimeo_unavailable"
     assert response["Retry-After"] == "90"
     assert Asset.objects.count() == 0
+
+
+def test_an_empty_body_is_refused(coach_client):
+    upload = coach_client.post("/media/uploads", WORKSHEET, format="json").json()
+    response = put_bytes(coach_client, upload["uploadLink"], b"", "application/pdf")
+    assert response.status_code == 400
+    assert response.json()["code"] == "upload_content_mismatch"
+    assert response.json()["details"] == {
+        "expectedContentType": "application/pdf",
+        "expectedSizeBytes": 11,
+        "receivedSizeBytes": 0,
+    }
