@@ -80,13 +80,14 @@ def _poll(asset_id: UUID) -> None:
         status, not_before = None, error.retry_at
         logger.warning("media poll of %s rate-limited until %s", asset_id, error.retry_at)
     except ProviderError as error:
-        if not error.retryable:
-            status = VideoStatus(
-                state="failed", reason=f"{asset.provider.capitalize()} refused: {error.message}"[:1000]
-            )
+        if error.http_status == 404:  # the provider no longer has the video: nothing will change that
+            status = VideoStatus(state="failed", reason=f"{asset.provider.capitalize()} no longer has this video.")
         else:
+            # An outage passes; a refused or missing credential is ours to fix, not the asset's fault:
+            # both are asked again later (and the deadline still applies).
             status = None
-            logger.warning("media poll of %s failed, will retry: %s", asset_id, error.message)
+            log = logger.warning if error.retryable else logger.error
+            log("media poll of %s failed, will retry: %s", asset_id, error.message)
     _apply(asset_id=asset_id, external_id=external_id, status=status, not_before=not_before)
 
 

@@ -145,8 +145,7 @@ def test_a_video_vimeo_no_longer_has_fails(start, fake_vimeo):
     del fake_vimeo.videos["925926407"]
     poll_at(start + timedelta(seconds=15))
     asset = Asset.objects.get()
-    assert asset.state == "failed"
-    assert asset.failure_reason.startswith("Vimeo refused: vimeo answered 404")
+    assert (asset.state, asset.failure_reason) == ("failed", "Vimeo no longer has this video.")
 
 
 @pytest.mark.django_db(databases=["media"], transaction=True)
@@ -236,3 +235,17 @@ def test_a_pulled_video_is_not_failed_by_the_link_expiry(coach_client, fake_vime
         coach_client.post("/media/uploads", {**VIDEO, "sourceUrl": "https://files.example.com/v.mp4"}, format="json")
     poll_at(moment + timedelta(hours=2))
     assert Asset.objects.get().state == "uploading"
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_token_during_processing_does_not_fail_the_asset(start, fake_vimeo, status, settings):
+    # given Vimeo refuses our token (revoked, or lacking a scope): the operator's problem, not the video's
+    fake_vimeo.fail(status, method="GET")
+    poll_at(start + timedelta(seconds=15))
+    asset = Asset.objects.get()
+    assert (asset.state, asset.next_poll_at) == ("uploading", start + timedelta(seconds=30))
+    assert published_events(context="media", event_type="media.asset.failed") == []
+    # and once the token works again, processing goes on
+    fake_vimeo.progress("925926407", "available")
+    poll_at(start + timedelta(seconds=30))
+    assert Asset.objects.get().state == "ready"
