@@ -39,10 +39,12 @@ def asset_delete(*, asset: Asset) -> Asset:
 
 def deletion_retry_due(*, limit: int = 100) -> int:
     """Try again every deletion that is due (the beat task); answers how many were tried."""
-    claimed = _claim(limit=limit)
-    for asset_id in claimed:
-        _attempt(asset_id)
-    return len(claimed)
+    # One claim per asset: a lease then covers one provider call, however many are due.
+    done = 0
+    while done < limit and (claimed := _claim(limit=1)):
+        _attempt(claimed[0])
+        done += 1
+    return done
 
 
 def asset_deletion_attempt(*, asset_id: UUID) -> bool:

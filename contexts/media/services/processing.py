@@ -32,10 +32,12 @@ UPLOAD_EXPIRED = "The upload link expired before the file arrived."
 
 def transcode_poll_due(*, limit: int = 100) -> int:
     """Poll every asset whose next poll is due (the beat task); answers how many were polled."""
-    claimed = _claim(limit=limit)
-    for asset_id in claimed:
-        _poll(asset_id)
-    return len(claimed)
+    # One claim per asset: a lease then covers one provider call, however many are due.
+    done = 0
+    while done < limit and (claimed := _claim(limit=1)):
+        _poll(claimed[0])
+        done += 1
+    return done
 
 
 def asset_poll(*, asset_id: UUID) -> bool:
