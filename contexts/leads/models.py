@@ -5,8 +5,6 @@ A person is named by the shared ``client_id`` (nlc.clients.client_id_for: coach 
 still a lead or already a client, so the timeline, the export and the erasure find everything by it.
 """
 
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 from nlc.db.models import TimeStampedModel
@@ -61,7 +59,7 @@ class Lead(TimeStampedModel):
     source = models.CharField(max_length=20, choices=LeadSource.choices)
     form = models.ForeignKey(LeadForm, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads")
     status = models.CharField(max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
-    tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
+    tags = models.JSONField(default=list, blank=True)  # lower-case strings (rules.tags_clean)
     utm_source = models.CharField(max_length=200, blank=True, default="")
     utm_medium = models.CharField(max_length=200, blank=True, default="")
     utm_campaign = models.CharField(max_length=200, blank=True, default="")
@@ -76,7 +74,6 @@ class Lead(TimeStampedModel):
         indexes = [
             models.Index(fields=["coach_id", "-created_at"], name="leads_lead_coach_newest"),
             models.Index(fields=["coach_id", "status"], name="leads_lead_coach_status"),
-            GinIndex(fields=["tags"], name="leads_lead_tags"),
         ]
 
     def __str__(self) -> str:

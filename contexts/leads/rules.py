@@ -17,7 +17,8 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
 BOOKABLE_STATUSES = frozenset({"new", "contacted", "lost"})
 
 _PHONE = re.compile(r"^\+?[0-9(][0-9 ().-]{5,30}$")
-_TAG = re.compile(r"^[\w][\w .-]{0,49}$")
+# ASCII only: a tag is found as its JSON string inside the stored list (selectors.lead_list).
+_TAG = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_ .-]{0,49}$")
 
 
 def status_move_allowed(*, from_status: str, to_status: str) -> bool:

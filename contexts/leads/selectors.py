@@ -6,6 +6,7 @@ view turns None into the 404 (``get_or_404``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
@@ -61,7 +62,9 @@ def lead_list(*, principal: Principal, filters: dict[str, Any] | None = None) ->
     if filters.get("source"):
         rows = rows.filter(source=filters["source"])
     if filters.get("tag"):
-        rows = rows.filter(tags__contains=[filters["tag"].strip().lower()])
+        # The tag's JSON string inside the stored list: exact, on PostgreSQL and on the embedded
+        # SQLite alike (tags hold no quotes or backslashes: rules.tag_valid).
+        rows = rows.filter(tags__icontains=json.dumps(filters["tag"].strip().lower()))
     if filters.get("created_from"):
         rows = rows.filter(created_at__date__gte=filters["created_from"])
     if filters.get("created_to"):

@@ -85,12 +85,11 @@ def lead_upsert(
         last_touch_at=touched_at,
         **fields,
     )
-    lead_id, inserted = _lead_insert_or_lock(candidate)
-    if inserted:
+    if _lead_insert_new(candidate):
         events.lead_created_publish(lead=candidate)
         stat_bump(coach_id=coach_id, moment=candidate.created_at, **{f"new_{source}": 1})
         return candidate, True
-    lead = Lead.objects.get(pk=lead_id)
+    lead = Lead.objects.select_for_update().get(coach_id=coach_id, email=email)
     changed = [name for name, value in fields.items() if value and getattr(lead, name) != value]
     for name in changed:
         setattr(lead, name, fields[name])
@@ -103,10 +102,11 @@ def lead_upsert(
     return lead, False
 
 
-def _lead_insert_or_lock(candidate: Lead) -> tuple[UUID, bool]:
-    """One statement, the hot path of the public intake: insert the person, or lock the coach's row
-    of this e-mail (ON CONFLICT DO UPDATE); its id, and whether it was inserted (``xmax = 0`` only
-    for a row this statement inserted). Django's upsert cannot tell the two apart."""
+def _lead_insert_new(candidate: Lead) -> bool:
+    """Insert the person unless the coach has this e-mail already, in one statement (the hot path
+    of the public intake): ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` answers a row only
+    when it inserted (PostgreSQL, and SQLite for the embedded default). Django's bulk_create
+    cannot tell an inserted row from a skipped one."""
     connection = connections[alias_of("leads")]
     fields = Lead._meta.concrete_fields
     quote = connection.ops.quote_name
@@ -114,17 +114,16 @@ def _lead_insert_or_lock(candidate: Lead) -> tuple[UUID, bool]:
     sql = (
         f"INSERT INTO {quote(Lead._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        "ON CONFLICT (coach_id, email) DO UPDATE SET updated_at = EXCLUDED.updated_at "
-        "RETURNING id, (xmax = 0)"
+        "ON CONFLICT (coach_id, email) DO NOTHING RETURNING id"
     )
     values = [field.get_db_prep_save(field.pre_save(candidate, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        lead_id, inserted = cursor.fetchone()
+        inserted = cursor.fetchone() is not None
     if inserted:  # the candidate is the stored row now, for later saves
         candidate._state.adding = False
         candidate._state.db = connection.alias
-    return lead_id, inserted
+    return inserted
 
 
 def lead_status_set(*, lead: Lead, to_status: str, changed_by_user_id: UUID | None, changed_at: datetime) -> None:
