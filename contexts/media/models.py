@@ -80,6 +80,16 @@ class Asset(TimeStampedModel):
         return f"{self.kind} {self.title!r} ({self.state})"
 
 
+class Coach(models.Model):
+    """A copy of a coach as auth announced it (auth.user.created): the demo data finds its coach by it."""
+
+    id = models.UUIDField(primary_key=True, help_text="The coach id")
+    email = models.EmailField(max_length=254, db_index=True)
+
+    def __str__(self) -> str:
+        return self.email
+
+
 class CoachQuotaLock(models.Model):
     """One row per coach who uploaded: its row lock serializes the quota checks of one coach's
     uploads, so two at once cannot both take the last free bytes."""

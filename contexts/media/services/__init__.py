@@ -4,6 +4,7 @@ Re-exported here so callers import ``contexts.media.services``; each module owns
 (on the media alias) and publishes its events in them.
 """
 
+from contexts.media.services.copies import coach_copy_save
 from contexts.media.services.deletion import asset_delete, asset_deletion_attempt, deletion_retry_due
 from contexts.media.services.downloads import Download, download_open
 from contexts.media.services.processing import asset_poll, asset_poll_now, transcode_poll_due
@@ -15,6 +16,7 @@ __all__ = [
     "asset_deletion_attempt",
     "asset_poll",
     "asset_poll_now",
+    "coach_copy_save",
     "deletion_retry_due",
     "download_open",
     "transcode_poll_due",

@@ -1,0 +1,102 @@
+"""Development demo data: the demo coach's worksheet for the demo course's download lesson, a real
+PDF in the media storage (scripts/dev runs seed_demo).
+
+Media never reads auth's tables: it knows the demo coach from its own copy of coaches, fed by
+auth.user.created (auth's demo data runs first, and the inline bus delivers its events at once); a
+database made before media kept that copy gets it by replaying auth.user.created to media. The asset
+id is the one the courses demo's lesson names. Like the courses demo, which marks the asset ready
+itself, this writes the rows directly and publishes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from io import StringIO
+
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from contexts.media.models import Asset, AssetKind, AssetState, Coach, ProviderMapping
+from contexts.media.providers.files import file_save
+from contexts.media.services.uploads import STORAGE_PROVIDER
+
+DEMO_COACH_EMAIL = "coach@demo.nextlevelcoach.test"
+# The ids the courses demo's lessons name (the same derivation, so neither context imports the other).
+DEMO_WORKBOOK_ASSET_ID = uuid.uuid5(uuid.NAMESPACE_URL, "https://nextlevelcoach.ai/demo/media/workbook")
+DEMO_WORKBOOK_TITLE = "Momentum workbook"
+
+
+def _demo_coach() -> Coach | None:
+    coach = Coach.objects.filter(email=DEMO_COACH_EMAIL).first()
+    if coach is None:
+        try:
+            call_command(
+                "events",
+                "replay",
+                "--type",
+                "auth.user.created",
+                "--to",
+                "media",
+                "--since",
+                "2000-01-01T00:00:00+00:00",
+                stdout=StringIO(),
+            )
+        except CommandError:
+            return None
+        coach = Coach.objects.filter(email=DEMO_COACH_EMAIL).first()
+    return coach
+
+
+def pdf_with_text(text: str) -> bytes:
+    """A one-page PDF showing ``text`` (ASCII), with a correct cross-reference table."""
+    stream = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _workbook_create(coach: Coach) -> Asset:
+    content = pdf_with_text("Momentum workbook: one habit, two minutes, every day.")
+    name = f"documents/{coach.id}/{DEMO_WORKBOOK_ASSET_ID}"
+    file_save(name=name, content=ContentFile(content))
+    asset = Asset.objects.create(
+        id=DEMO_WORKBOOK_ASSET_ID,
+        coach_id=coach.id,
+        kind=AssetKind.DOCUMENT,
+        title=DEMO_WORKBOOK_TITLE,
+        content_type="application/pdf",
+        size_bytes=len(content),
+        provider=STORAGE_PROVIDER,
+        state=AssetState.READY,
+        ready_at=timezone.now(),
+    )
+    ProviderMapping.objects.create(asset=asset, provider=STORAGE_PROVIDER, external_id=name)
+    return asset
+
+
+def seed(*, stdout) -> None:
+    coach = _demo_coach()
+    if coach is None:
+        stdout.write(f"  media: no copy of the demo coach {DEMO_COACH_EMAIL}; no demo worksheet")
+        return
+    if Asset.objects.filter(id=DEMO_WORKBOOK_ASSET_ID).exists():
+        stdout.write(f"  demo worksheet exists: {DEMO_WORKBOOK_TITLE}")
+        return
+    _workbook_create(coach)
+    stdout.write(f"  created demo worksheet: {DEMO_WORKBOOK_TITLE} (media asset {DEMO_WORKBOOK_ASSET_ID})")
