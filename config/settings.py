@@ -552,6 +552,8 @@ COMMS_MAILGUN_READ_TIMEOUT_SECONDS = env.float("COMMS_MAILGUN_READ_TIMEOUT_SECON
 COMMS_SEND_MAX_ATTEMPTS = env.int("COMMS_SEND_MAX_ATTEMPTS", default=10)
 COMMS_SEND_RETRY_BASE_SECONDS = env.float("COMMS_SEND_RETRY_BASE_SECONDS", default=30.0)
 COMMS_SEND_STALE_SECONDS = env.int("COMMS_SEND_STALE_SECONDS", default=300)
+# A send task also sends up to this many other due messages (one claim for the lot).
+COMMS_SEND_BATCH_SIZE = env.int("COMMS_SEND_BATCH_SIZE", default=20)
 # Messages handed to the provider per second and sending domain, across every worker (shared cache).
 COMMS_SEND_RATE_PER_SECOND = env.int("COMMS_SEND_RATE_PER_SECOND", default=50)
 # Single-use links (reset, access) are removed from a stored message once it is sent; the local

@@ -3,7 +3,17 @@ local provider, this is where a developer reads the e-mails), templates through 
 
 from django.contrib import admin
 
-from contexts.comms.models import CoachContact, MailgunEvent, Message, Suppression, Template
+from contexts.comms.models import (
+    CoachContact,
+    MailgunEvent,
+    Message,
+    ScheduledEmail,
+    SenderIdentity,
+    Sequence,
+    SequenceRun,
+    Suppression,
+    Template,
+)
 from nlc.admin import ReadOnlyAdmin
 
 
@@ -38,3 +48,30 @@ class CoachContactAdmin(ReadOnlyAdmin):
 class MailgunEventAdmin(ReadOnlyAdmin):
     list_display = ("provider_event_id", "event_type", "outcome", "processed_at")
     list_filter = ("event_type", "outcome")
+
+
+@admin.register(Sequence)
+class SequenceAdmin(ReadOnlyAdmin):
+    list_display = ("name", "coach_id", "trigger", "trigger_value", "status", "created_at")
+    list_filter = ("trigger", "status")
+    search_fields = ("=coach_id", "name")
+
+
+@admin.register(SequenceRun)
+class SequenceRunAdmin(ReadOnlyAdmin):
+    list_display = ("recipient_email", "sequence", "status", "next_position", "next_send_at", "exit_reason")
+    list_filter = ("status", "exit_reason")
+    search_fields = ("=recipient_email", "=coach_id")
+
+
+@admin.register(ScheduledEmail)
+class ScheduledEmailAdmin(ReadOnlyAdmin):
+    list_display = ("template_key", "coach_id", "send_at", "status", "message_count")
+    list_filter = ("status",)
+    search_fields = ("=coach_id",)
+
+
+@admin.register(SenderIdentity)
+class SenderIdentityAdmin(ReadOnlyAdmin):
+    list_display = ("coach_id", "from_name", "reply_to", "updated_at")
+    search_fields = ("=coach_id",)

@@ -6,6 +6,7 @@ import logging
 from uuid import UUID
 
 from celery import shared_task
+from django.conf import settings
 
 from contexts.comms import services
 
@@ -13,9 +14,11 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name="comms.message_send", ignore_result=True)
-def message_send(message_id: str) -> str:
-    """Send one queued message (retries are enqueued again by the service with their backoff)."""
-    return services.message_deliver(message_id=UUID(message_id))
+def message_send(message_id: str) -> int:
+    """Send the queued message, and up to COMMS_SEND_BATCH_SIZE - 1 other due ones with it (a backlog
+    drains in batches; the tasks of messages sent that way find nothing left to do)."""
+    outcomes = services.message_send_batch(message_id=UUID(message_id), limit=settings.COMMS_SEND_BATCH_SIZE)
+    return len(outcomes)
 
 
 @shared_task(name="comms.message_send_due", ignore_result=True)

@@ -10,6 +10,7 @@ from contexts.comms.services.scheduled import (
 from contexts.comms.services.sending import (
     message_deliver,
     message_queue,
+    message_send_batch,
     message_send_due,
     message_send_enqueue,
     outgoing_email,
@@ -55,6 +56,7 @@ __all__ = [
     "mailgun_event_apply",
     "message_deliver",
     "message_queue",
+    "message_send_batch",
     "message_send_due",
     "message_send_enqueue",
     "outgoing_email",

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError
-from django.db.models import Q
+from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
 
 from contexts.comms import events, selectors
@@ -116,13 +116,16 @@ def message_queue(
     return message
 
 
-def message_send_enqueue(*, message_id: UUID, countdown: float | None = None) -> None:
-    """Ask a comms worker to send the message. A lost enqueue is found by ``message_send_due``."""
-    options: dict[str, Any] = {"args": [str(message_id)]}
-    if countdown:
-        options["countdown"] = countdown
+def message_send_enqueue(*, message_id: UUID) -> None:
+    """Ask a comms worker to send the message. A lost enqueue is found by ``message_send_due``.
+
+    With no broker (the embedded default, tasks run eagerly) the message is sent here and now.
+    """
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        message_deliver(message_id=message_id)
+        return
     try:
-        current_app.send_task(SEND_TASK, **options)
+        current_app.send_task(SEND_TASK, args=[str(message_id)])
     except Exception:  # the broker is away: the sweeper sends it later
         logger.exception("send task not enqueued", extra={"message_id": str(message_id)})
 
@@ -131,41 +134,60 @@ def message_send_enqueue(*, message_id: UUID, countdown: float | None = None) ->
 
 
 def message_deliver(*, message_id: UUID) -> str:
-    """Send one queued message through its provider; what came of it: ``sent``, ``retry``, ``failed``,
-    ``throttled`` (the domain's rate is used up: try in a second) or ``skipped`` (not due, or not
-    queued: sent already, or another worker has it)."""
-    message = _claim(message_id)
-    if message is None:
-        return "skipped"
-    if not _send_slot_take():
-        _release(message)
-        return "throttled"
+    """Send one queued message through its provider; what came of it: ``sent``, ``retry`` (due again at
+    ``next_attempt_at``), ``failed``, ``throttled`` (the domain's rate is used up: due again in a
+    second) or ``skipped`` (not due, or not queued: sent already, or another worker has it)."""
+    message_id = UUID(str(message_id))
+    return message_send_batch(message_id=message_id, limit=1).get(message_id, "skipped")
+
+
+def message_send_batch(*, message_id: UUID, limit: int) -> dict[UUID, str]:
+    """Send ``message_id`` and up to ``limit - 1`` other due messages (what a send task does: one claim
+    for the lot, so a backlog drains with a fraction of the queries); each one's outcome.
+
+    Each message's result is written as soon as the provider answers, so a worker that dies loses at
+    most the one message in flight to the crash window (see the module's docstring); the others it had
+    claimed are sent by the sweeper once their claim is stale.
+    """
+    claimed = _claim(message_id, limit=limit)
     provider = email_provider()
-    try:
-        provider_message_id = provider.send(outgoing_email(message))
-    except ProviderError as error:
-        return _failure(message, error)
-    _success(message, provider_message_id, provider=provider.name)
-    return "sent"
+    outcomes: dict[UUID, str] = {}
+    for index, message in enumerate(claimed):
+        if not _send_slot_take():
+            for waiting in claimed[index:]:
+                _release(waiting)
+                outcomes[waiting.id] = "throttled"
+            break
+        try:
+            provider_message_id = provider.send(outgoing_email(message))
+        except ProviderError as error:
+            outcomes[message.id] = _failure(message, error)
+            continue
+        outcomes[message.id] = _success(message, provider_message_id, provider=provider.name)
+    return outcomes
 
 
-def _claim(message_id: UUID) -> Message | None:
+def _claim(message_id: UUID, *, limit: int) -> list[Message]:
+    """Claim ``message_id`` (if it is due) and up to ``limit - 1`` other due messages, oldest first:
+    ``queued`` -> ``sending``, the attempt counted, committed before any provider call."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.COMMS_SEND_STALE_SECONDS)
+    claimable = _due(now) | Q(status=MessageStatus.SENDING, sending_started_at__lt=stale)
     with atomic(CONTEXT):
-        message = (
-            Message.objects.select_for_update(skip_locked=True)
-            .filter(id=message_id)
-            .filter(_due(now) | Q(status=MessageStatus.SENDING, sending_started_at__lt=stale))
-            .first()
+        rows = Message.objects.select_for_update(skip_locked=True).filter(claimable)
+        if limit > 1:
+            rows = rows.order_by(Case(When(id=message_id, then=0), default=1), "created_at")
+        else:
+            rows = rows.filter(id=message_id)
+        messages = list(rows[:limit])
+        if not messages:
+            return []
+        Message.objects.filter(id__in=[message.id for message in messages]).update(
+            status=MessageStatus.SENDING, attempts=F("attempts") + 1, sending_started_at=now, updated_at=now
         )
-        if message is None:
-            return None
-        message.status = MessageStatus.SENDING
-        message.attempts += 1
-        message.sending_started_at = now
-        message.save(update_fields=["status", "attempts", "sending_started_at", "updated_at"])
-    return message
+    for message in messages:
+        message.status, message.attempts, message.sending_started_at = MessageStatus.SENDING, message.attempts + 1, now
+    return messages
 
 
 def _due(now: datetime) -> Q:
@@ -173,38 +195,53 @@ def _due(now: datetime) -> Q:
 
 
 def _release(message: Message) -> None:
-    """Give back a claim unused (throttled): no attempt is counted."""
+    """Give back a claim unused (throttled): no attempt is counted, the sweeper sends it in a moment."""
     Message.objects.filter(id=message.id, status=MessageStatus.SENDING, attempts=message.attempts).update(
-        status=MessageStatus.QUEUED, attempts=message.attempts - 1, sending_started_at=None
+        status=MessageStatus.QUEUED,
+        attempts=message.attempts - 1,
+        sending_started_at=None,
+        next_attempt_at=timezone.now() + timedelta(seconds=1),
     )
-    on_commit(CONTEXT, lambda: message_send_enqueue(message_id=message.id, countdown=1))
+
+
+def _claimed_by(message: Message) -> QuerySet[Message]:
+    """The row, if it is still this send's claim (a stale reclaim may have taken it over since)."""
+    return Message.objects.filter(id=message.id, status=MessageStatus.SENDING, attempts=message.attempts)
 
 
 def _locked_claim(message: Message) -> Message | None:
-    """The row again, locked, if it is still this send's (a stale reclaim may have taken it over)."""
-    return (
-        Message.objects.select_for_update()
-        .filter(id=message.id, status=MessageStatus.SENDING, attempts=message.attempts)
-        .first()
-    )
+    return _claimed_by(message).select_for_update().first()
 
 
-def _success(message: Message, provider_message_id: str, *, provider: str) -> None:
+def _success(message: Message, provider_message_id: str, *, provider: str) -> str:
+    now = timezone.now()
+    _redact(message)
     with atomic(CONTEXT):
-        row = _locked_claim(message)
-        if row is None:
+        # Still this send's claim (a stale reclaim may have taken it over): then it is sent.
+        updated = _claimed_by(message).update(
+            status=MessageStatus.SENT,
+            provider=provider,
+            provider_message_id=provider_message_id,
+            sent_at=now,
+            next_attempt_at=None,
+            last_error="",
+            text_body=message.text_body,
+            html_body=message.html_body,
+            secrets=message.secrets,
+            updated_at=now,
+        )
+        if not updated:
             logger.warning("send finished after its claim was taken over", extra={"message_id": str(message.id)})
-            return
-        row.status = MessageStatus.SENT
-        row.provider = provider
-        row.provider_message_id = provider_message_id
-        row.sent_at = timezone.now()
-        row.next_attempt_at = None
-        row.last_error = ""
-        _redact(row)
-        row.save()
-        events.email_sent_publish(message=row)
-    logger.info("e-mail sent", extra={"message_id": str(row.id), "provider": row.provider})
+            return "skipped"
+        message.status, message.provider, message.provider_message_id = (
+            MessageStatus.SENT,
+            provider,
+            provider_message_id,
+        )
+        message.sent_at, message.next_attempt_at, message.last_error = now, None, ""
+        events.email_sent_publish(message=message)
+    logger.info("e-mail sent", extra={"message_id": str(message.id), "provider": provider})
+    return "sent"
 
 
 def _failure(message: Message, error: ProviderError) -> str:
@@ -219,8 +256,9 @@ def _failure(message: Message, error: ProviderError) -> str:
             delay = retry_delay(attempts=row.attempts)
             row.status = MessageStatus.QUEUED
             row.next_attempt_at = now + timedelta(seconds=delay)
+            # No countdown task: on quorum queues Celery holds an ETA task in a worker until it is due;
+            # beat's message_send_due enqueues the message once next_attempt_at has passed.
             row.save(update_fields=["status", "next_attempt_at", "last_error", "updated_at"])
-            on_commit(CONTEXT, lambda: message_send_enqueue(message_id=row.id, countdown=delay))
         else:
             row.status = MessageStatus.FAILED
             row.failed_at = now

@@ -122,21 +122,23 @@ def test_a_throttled_or_unavailable_mailgun_is_retried_with_backoff(queued, fake
     # when the worker sends
     with time_machine.travel(NOW, tick=False):
         outcome = services.message_deliver(message_id=queued.id)
-    # then the message waits for its retry, 30 s later, and a send is enqueued with that countdown
+    # then the message waits for its retry, 30 s later (no task is enqueued: beat finds it when due)
     assert outcome == "retry"
     queued.refresh_from_db()
     assert (queued.status, queued.attempts) == ("queued", 1)
     assert queued.next_attempt_at == NOW + timedelta(seconds=30)
     assert f"mailgun answered {status}" in queued.last_error
-    assert send_tasks.enqueued == [("comms.message_send", {"args": [str(queued.id)], "countdown": 30.0})]
+    assert send_tasks.enqueued == []
     assert published_events(context="comms") == []
-    # and a send before then does nothing
+    # and before then, neither beat's sweeper nor a stray task sends it
     with time_machine.travel(NOW + timedelta(seconds=29), tick=False):
+        assert services.message_send_due() == 0
         assert services.message_deliver(message_id=queued.id) == "skipped"
     assert len(fake_mailgun.requests) == 1
-    # when the retry is due
+    # when the retry is due, the sweeper enqueues it and a worker sends it
     with time_machine.travel(NOW + timedelta(seconds=30), tick=False):
-        assert services.message_deliver(message_id=queued.id) == "sent"
+        assert services.message_send_due() == 1
+        assert send_tasks.run() == ["sent"]
     # then it went, once, on the second attempt
     queued.refresh_from_db()
     assert (queued.status, queued.attempts, queued.last_error) == ("sent", 2, "")
@@ -195,8 +197,7 @@ def test_the_last_attempt_fails_the_message(queued, fake_mailgun, settings):
 
 def test_two_workers_with_the_same_message_call_mailgun_once(queued, fake_mailgun):
     # given one worker has claimed the message (and is talking to Mailgun)
-    claimed = sending._claim(queued.id)
-    assert claimed is not None
+    assert sending._claim(queued.id, limit=1) == [queued]
     # when a second worker gets the same task
     outcome = services.message_deliver(message_id=queued.id)
     # then it does nothing
@@ -208,7 +209,7 @@ def test_a_send_whose_worker_died_is_sent_again_after_the_stale_delay(queued, fa
     # given a worker claimed the message and died before writing Mailgun's answer
     settings.COMMS_SEND_STALE_SECONDS = 300
     with time_machine.travel(NOW, tick=False):
-        assert sending._claim(queued.id) is not None
+        assert sending._claim(queued.id, limit=1) == [queued]
     send_tasks.enqueued.clear()
     # when the sweeper runs before the stale delay, nothing is due
     with time_machine.travel(NOW + timedelta(seconds=299), tick=False):
@@ -247,10 +248,11 @@ def test_the_sending_rate_per_domain_is_kept(envelope, deliver_event, fake_mailg
     assert sorted(outcomes) == ["sent", "sent", "throttled"]
     assert len(fake_mailgun.requests) == 2
     waiting = Message.objects.get(status=MessageStatus.QUEUED)
-    assert waiting.attempts == 0
-    assert send_tasks.enqueued == [("comms.message_send", {"args": [str(waiting.id)], "countdown": 1})]
-    # and the next second it goes
+    assert (waiting.attempts, waiting.next_attempt_at) == (0, NOW + timedelta(seconds=1))
+    assert send_tasks.enqueued == []
+    # and the next second the sweeper finds it and it goes
     with time_machine.travel(NOW + timedelta(seconds=1), tick=False):
+        assert services.message_send_due() == 1
         assert send_tasks.run() == ["sent"]
 
 
@@ -267,3 +269,39 @@ def test_the_local_provider_prints_the_message_and_keeps_the_link(queued, settin
     queued.refresh_from_db()
     assert (queued.status, queued.provider_message_id) == ("sent", f"local-{queued.id}")
     assert RESET_URL in queued.text_body
+
+
+def test_without_a_broker_the_message_is_sent_at_once(envelope, deliver_event, settings, capsys, monkeypatch):
+    # given the embedded default: no broker (Celery runs tasks eagerly) and the local provider
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.COMMS_EMAIL_PROVIDER = "local"
+    # when a reset is requested
+    deliver_event("comms", envelope("auth.password.reset_requested", _reset_payload()))
+    # then the e-mail is on the console at once, and the message sent
+    assert f"Choose a new password here: {RESET_URL}" in capsys.readouterr().out
+    assert Message.objects.get().status == "sent"
+
+
+def test_a_send_task_sends_a_batch_of_due_messages(envelope, deliver_event, fake_mailgun, send_tasks):
+    # given five queued messages
+    for number in range(5):
+        deliver_event(
+            "comms", envelope("auth.password.reset_requested", _reset_payload(email=f"u{number}@example.com"))
+        )
+    first, *others = [uuid.UUID(message_id) for message_id in send_tasks.message_ids()]
+    # when the first one's task runs with a batch of three
+    outcomes = services.message_send_batch(message_id=first, limit=3)
+    # then it and the two oldest others were sent, its own first
+    assert list(outcomes.values()) == ["sent", "sent", "sent"]
+    assert next(iter(outcomes)) == first
+    assert [request.field("to") for request in fake_mailgun.requests] == [
+        "Cory <u0@example.com>",
+        "Cory <u1@example.com>",
+        "Cory <u2@example.com>",
+    ]
+    # and the tasks of the messages already sent find nothing to do; the last two go with theirs
+    assert services.message_send_batch(message_id=others[0], limit=3) == {others[2]: "sent", others[3]: "sent"}
+    assert services.message_send_batch(message_id=others[3], limit=3) == {}
+    assert Message.objects.filter(status="sent").count() == 5
+    assert len(fake_mailgun.requests) == 5
+    assert len(published_events(context="comms", event_type="comms.email.sent")) == 5
