@@ -78,3 +78,29 @@ def test_a_transcoded_video_makes_its_lesson_playable(settings, event_bus, princ
         assert coach.delete(f"/media/assets/{asset_id}").json()["state"] == "deleted"
     event_bus.settle()
     assert coach.get(f"/courses/lessons/{lesson['id']}").json()["mediaState"] == "deleted"
+
+
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_a_failed_transcode_marks_its_lesson_failed(settings, event_bus, principal_client, fake_vimeo):
+    assert settings.BROKER_URL, "this test runs over RabbitMQ (scripts/test sets BROKER_URL)"
+    # given a coach's video lesson whose video Vimeo cannot transcode
+    coach = principal_client(role="coach", user_id=uuid.uuid4(), email="coach@example.com")
+    asset_id = coach.post(
+        "/media/uploads",
+        {"kind": "video", "title": "Warm-up", "contentType": "video/mp4", "sizeBytes": 1057149},
+        format="json",
+    ).json()["asset"]["id"]
+    course = coach.post("/courses/courses", {"title": "Strength 101"}).json()
+    module = coach.post(f"/courses/courses/{course['id']}/modules", {"title": "Week 1"}).json()
+    lesson = coach.post(
+        f"/courses/modules/{module['id']}/lessons", {"title": "Warm-up", "kind": "video", "mediaAssetId": asset_id}
+    ).json()
+    fake_vimeo.progress("925926407", "transcode_error")
+    # when media's poll finds it
+    with time_machine.travel(timezone.now() + timedelta(seconds=20)):
+        assert media_tasks.transcode_poll_due() == 1
+    event_bus.settle()
+    # then courses shows the lesson's media as failed
+    (failed,) = event_bus.events("media.asset.failed")
+    assert failed["payload"]["reason"] == "Vimeo could not transcode the video."
+    assert coach.get(f"/courses/lessons/{lesson['id']}").json()["mediaState"] == "failed"
