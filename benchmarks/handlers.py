@@ -17,7 +17,7 @@ from nlc.events.registry import handles
 latencies: list[float] = []
 
 
-@handles("leads.lead.created", context="analytics")
+@handles("leads.lead.created", versions=(1, 2), context="analytics")
 def count_lead_for_benchmark(event: Event) -> None:
     occurred = event.occurred_at.timestamp() if isinstance(event.occurred_at, datetime) else 0.0
     transaction.on_commit(lambda: latencies.append(time.time() - occurred), using=alias_for_context("analytics"))

@@ -28,7 +28,7 @@ def effect_title(lead_id: str) -> str:
     return f"lead {lead_id}"
 
 
-@handles("leads.lead.created", context="notifications")
+@handles("leads.lead.created", versions=(1, 2), context="notifications")
 def notify_coach_of_lead(event: Event) -> None:
     first_name = event.payload.get("firstName")
     if first_name == "fail-always" or (first_name == "fail-until-fixed" and not FAULT_FIXED["value"]):
@@ -51,7 +51,7 @@ def notify_coach_of_lead(event: Event) -> None:
         time.sleep(SLOW_SECONDS)
 
 
-@handles("leads.lead.created", context="analytics")
+@handles("leads.lead.created", versions=(1, 2), context="analytics")
 def count_lead(event: Event) -> None:
     if event.payload.get("firstName") == "fail-always":
         raise RuntimeError("analytics cannot count it either")

@@ -71,9 +71,7 @@ def test_calendly_books_then_cancels_over_the_bus(settings, event_bus, principal
     )
     (announced,) = event_bus.events("leads.lead.created")
     assert announced["payload"]["source"] == "calendly"
-    assert (
-        event_bus.events("leads.status.changed")[0]["payload"]["toStatus"] == "qualified"
-    )  # booked, in the contract's words
+    assert event_bus.events("leads.status.changed")[0]["payload"]["toStatus"] == "booked"
 
     # when the invitee cancels
     canceled = post("invitee.canceled")

@@ -4,10 +4,8 @@ Each ``<entity>_<verb>_publish`` is called by a service inside its transaction o
 so the event leaves only if the change commits. Every event of one person shares its aggregate (the
 clientId), so they travel in order.
 
-The published v1 contracts name the pipeline's stages new, contacted, qualified, converted, lost;
-leads' own are new, contacted, booked, client, lost, and a lead may come from a CSV import. Events
-say them in the contract's words (decision 0007): booked is ``qualified``, client ``converted``, an
-imported lead's source ``manual``.
+``leads.lead.created`` and ``leads.status.changed`` are published in v2, which has the pipeline's
+statuses (new, contacted, booked, client, lost) and the ``import`` source (decision 0007).
 """
 
 from __future__ import annotations
@@ -26,14 +24,6 @@ CONVERTED = "leads.converted"
 CLIENT_ERASED = "leads.client.erased"
 
 
-CONTRACT_STATUS = {"booked": "qualified", "client": "converted"}
-CONTRACT_SOURCE = {"import": "manual"}
-
-
-def _status(status: str) -> str:
-    return CONTRACT_STATUS.get(status, status)
-
-
 def _or_none(value: str) -> str | None:
     return value or None
 
@@ -50,12 +40,12 @@ def lead_created_publish(*, lead: Lead) -> dict[str, Any]:
             "firstName": first_name,
             "lastName": last_name,
             "phone": _or_none(lead.phone),
-            "source": CONTRACT_SOURCE.get(lead.source, lead.source),
+            "source": lead.source,
             "landingPageId": lead.form_id,
             "utmSource": _or_none(lead.utm_source),
             "utmMedium": _or_none(lead.utm_medium),
             "utmCampaign": _or_none(lead.utm_campaign),
-            "status": _status(lead.status),
+            "status": lead.status,
             "createdAt": lead.created_at,
         },
         aggregate_id=lead.client_id,
@@ -71,8 +61,8 @@ def status_changed_publish(
             "leadId": lead.id,
             "coachId": lead.coach_id,
             "clientId": lead.client_id,
-            "fromStatus": _status(from_status),
-            "toStatus": _status(lead.status),
+            "fromStatus": from_status,
+            "toStatus": lead.status,
             "changedByUserId": changed_by_user_id,
             "changedAt": changed_at,
         },

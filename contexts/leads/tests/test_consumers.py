@@ -90,7 +90,7 @@ def test_invitee_created_books_the_lead_then_canceled_cancels_it(
     assert booking.reschedule_url == "https://calendly.com/reschedulings/AAAAAAAAAAAAAAAA"
     assert [
         event["payload"]["toStatus"] for event in published_events(context="leads", event_type="leads.status.changed")
-    ] == ["qualified"]  # booked, in the contract's words
+    ] == ["booked"]
     assert published_events(context="leads", event_type="leads.lead.created")[0]["payload"]["source"] == "calendly"
 
     # when the invitee cancels

@@ -72,8 +72,7 @@ def test_a_commit_writes_only_the_valid_rows(coach_client, coach_id):
     )
     assert sorted(Lead.objects.values_list("email", flat=True)) == ["ann@example.com", "cy@example.com"]
     created = published_events(context="leads", event_type="leads.lead.created")
-    # an imported lead's source is "manual" in the contract's words
-    assert [event["payload"]["source"] for event in created] == ["manual", "manual"]
+    assert [event["payload"]["source"] for event in created] == ["import", "import"]
 
 
 def test_a_file_without_an_email_column_is_refused(coach_client):

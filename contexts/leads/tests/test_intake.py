@@ -59,7 +59,7 @@ def test_a_submission_creates_the_lead_then_the_same_email_updates_it(api_client
     assert lead.client_id == client_id_for(coach_id=coach_id, email="ann@example.com")
     # and leads.lead.created went out once, the day counted one new lead, the timeline two submissions
     (created,) = published_events(context="leads", event_type="leads.lead.created")
-    assert created["schemaVersion"] == 1
+    assert created["schemaVersion"] == 2
     assert created["payload"] == {
         "leadId": str(lead.id),
         "coachId": str(coach_id),

@@ -25,7 +25,7 @@ def test_an_allowed_move_changes_the_status_and_says_so(coach_client, own_lead, 
     own_lead.refresh_from_db()
     assert own_lead.status == "contacted"
     (changed,) = published_events(context="leads", event_type="leads.status.changed")
-    assert changed["schemaVersion"] == 1
+    assert changed["schemaVersion"] == 2
     assert changed["payload"] == {
         "leadId": str(own_lead.id),
         "coachId": str(coach_id),
@@ -89,7 +89,7 @@ def test_moving_to_client_is_a_manual_conversion_once(coach_client, own_lead):
         "courseId": None,
     }
     (changed,) = published_events(context="leads", event_type="leads.status.changed")
-    assert (changed["payload"]["fromStatus"], changed["payload"]["toStatus"]) == ("new", "converted")
+    assert (changed["payload"]["fromStatus"], changed["payload"]["toStatus"]) == ("new", "client")
     assert LeadStat.objects.get().conversions == 1
 
 
