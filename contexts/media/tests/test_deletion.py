@@ -83,3 +83,16 @@ def test_deleting_a_document_removes_its_file(coach_client, tmp_path):
     response = coach_client.delete(f"/media/assets/{upload['asset']['id']}")
     assert response.json()["state"] == "deleted"
     assert list((tmp_path / "documents" / str(COACH_ID)).iterdir()) == []
+
+
+def test_a_rate_limited_deletion_waits_for_the_reset(coach_client, fake_vimeo):
+    asset_id = coach_client.post("/media/uploads", VIDEO, format="json").json()["asset"]["id"]
+    start = timezone.now().replace(microsecond=0)
+    reset = start + timedelta(minutes=15)
+    fake_vimeo.fail(429, method="DELETE", headers={"X-RateLimit-Reset": reset.isoformat()})
+    with time_machine.travel(start, tick=False):
+        assert coach_client.delete(f"/media/assets/{asset_id}").json()["state"] == "deleting"
+    assert Asset.objects.get().next_delete_at == reset
+    with time_machine.travel(reset, tick=False):
+        assert services.deletion_retry_due() == 1
+    assert Asset.objects.get().state == "deleted"
