@@ -253,6 +253,21 @@ def enroll_steadily(rate: int, seconds: float) -> dict[str, float]:
     return committed
 
 
+def _stages(committed: dict[str, float]) -> tuple[list[float], list[float]]:
+    """Where the time went, in ms: commit to comms' message row (relay, broker, consumer), and the
+    row to Mailgun's answer (enqueue, the worker's task, the call)."""
+    from contexts.comms.models import Message
+
+    to_row, to_sent = [], []
+    for email, created_at, sent_at in Message.objects.filter(recipient_email__in=list(committed)).values_list(
+        "recipient_email", "created_at", "sent_at"
+    ):
+        to_row.append((created_at.timestamp() - committed[email]) * 1000)
+        if sent_at is not None:
+            to_sent.append((sent_at - created_at).total_seconds() * 1000)
+    return sorted(to_row), sorted(to_sent)
+
+
 def _percentile(values: list[float], share: float) -> float:
     return values[min(len(values) - 1, int(len(values) * share))]
 
@@ -288,6 +303,7 @@ def main() -> None:
             time.sleep(3)  # relay connected
             committed = enroll_steadily(RATE, SECONDS)
             wait_for_sent(BACKLOG + len(committed), timeout=60)
+            stages = _stages(committed)
         finally:
             for process in (relay, worker):
                 if process is not None:
@@ -319,6 +335,16 @@ def main() -> None:
         f"3. enrollment committed to Mailgun at {RATE}/s     p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   "
         f"({len(latencies)} of {len(committed)} e-mails)"
     )
+    to_row, to_sent = stages
+    if to_row and to_sent:
+        print(
+            f"   of which commit to message row           p50 {statistics.median(to_row):6.1f} ms   "
+            f"p99 {_percentile(to_row, 0.99):6.1f} ms"
+        )
+        print(
+            f"   and message row to Mailgun's answer      p50 {statistics.median(to_sent):6.1f} ms   "
+            f"p99 {_percentile(to_sent, 0.99):6.1f} ms"
+        )
     print()
     ratio = drained / raw if raw else 0.0
     print(f"ratio backlog drain / plain loop   {ratio:5.2f}  (aim >= {AIM_RATIO})")
