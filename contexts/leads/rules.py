@@ -74,3 +74,17 @@ def progress_milestone(*, before: int, after: int) -> int | None:
     timeline keeps milestones, not every lesson."""
     crossed = [mark for mark in (25, 50, 75, 100) if before < mark <= after]
     return crossed[-1] if crossed else None
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell_escape(value: str) -> str:
+    """A cell of the export as text a spreadsheet will not run: a leading quote before a formula sign."""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
+def csv_cell_unescape(value: str) -> str:
+    """What :func:`csv_cell_escape` wrote, read back (so an export imports as it was)."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS) else value

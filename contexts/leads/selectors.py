@@ -27,7 +27,7 @@ from contexts.leads.models import (
     LeadStat,
     TimelineEntry,
 )
-from contexts.leads.rules import conversion_rate
+from contexts.leads.rules import conversion_rate, csv_cell_escape
 from nlc.api.principal import Principal
 from nlc.api.scoping import scope_to_principal
 from nlc.time import iso_z
@@ -84,9 +84,10 @@ def lead_note_list(*, principal: Principal, lead: Lead) -> QuerySet[LeadNote]:
 
 
 def lead_export_rows(*, principal: Principal) -> Iterator[dict[str, str]]:
-    """The caller's leads as CSV rows (the columns of EXPORT_COLUMNS; tags joined by ``;``)."""
+    """The caller's leads as CSV rows (the columns of EXPORT_COLUMNS; tags joined by ``;``), every
+    cell safe to open in a spreadsheet (rules.csv_cell_escape)."""
     for lead in lead_list(principal=principal).order_by("created_at", "id").iterator(chunk_size=500):
-        yield {
+        row = {
             "email": lead.email,
             "name": lead.name,
             "phone": lead.phone,
@@ -97,6 +98,7 @@ def lead_export_rows(*, principal: Principal) -> Iterator[dict[str, str]]:
             "created_at": iso_z(lead.created_at) or "",
             "converted_at": iso_z(lead.converted_at) or "",
         }
+        yield {column: csv_cell_escape(value) for column, value in row.items()}
 
 
 # --- Clients -----------------------------------------------------------------------------------

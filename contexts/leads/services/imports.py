@@ -14,7 +14,7 @@ from django.utils import timezone
 from contexts.leads.data import Contact, ImportReport, ImportRowResult
 from contexts.leads.errors import ImportTooLargeError, ImportUnreadableError
 from contexts.leads.models import Lead, LeadSource
-from contexts.leads.rules import email_normalize, phone_valid, tag_valid, tags_clean, text_clean
+from contexts.leads.rules import csv_cell_unescape, email_normalize, phone_valid, tag_valid, tags_clean, text_clean
 from contexts.leads.services.records import lead_upsert
 from nlc.db.transactions import atomic
 
@@ -30,7 +30,9 @@ def _rows(text: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if not reader.fieldnames or "email" not in [name.strip().lower() for name in reader.fieldnames]:
         raise ImportUnreadableError()
-    rows = [{(key or "").strip().lower(): (value or "") for key, value in row.items()} for row in reader]
+    rows = [
+        {(key or "").strip().lower(): csv_cell_unescape(value or "") for key, value in row.items()} for row in reader
+    ]
     if len(rows) > MAX_ROWS:
         raise ImportTooLargeError(f"A CSV file may hold at most {MAX_ROWS} rows.", details={"maxRows": MAX_ROWS})
     return rows

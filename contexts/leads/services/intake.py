@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.utils import timezone
 
 from contexts.leads.data import Contact
@@ -20,6 +22,9 @@ def intake_submit(*, form_key: str, contact: Contact) -> tuple[Lead, bool]:
     if form is None:
         raise IntakeFormUnknownError()
     now = timezone.now()
+    if contact.consent_text.strip() and contact.consent_at is None:
+        # Consent given with no time of its own is dated by its submission.
+        contact = replace(contact, consent_at=now)
     with atomic("leads"):
         lead, created = lead_upsert(
             coach_id=form.coach_id, contact=contact, source=LeadSource.LANDING_PAGE, form=form, touched_at=now

@@ -145,6 +145,24 @@ def test_lists_hold_only_the_coachs_own_rows(other_coach_client, coach_client, o
     assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
 
 
+def test_a_coach_sees_and_removes_only_its_own_calendly_connection(coach_client, other_coach_client):
+    # given coach_client's coach connected Calendly
+    body = {"userUri": "https://api.calendly.com/users/OWN", "accessToken": "secret-token"}
+    assert coach_client.put("/leads/calendly", body, format="json").status_code == 200
+    # when another coach reads or deletes its own (none)
+    read = other_coach_client.get("/leads/calendly")
+    deleted = other_coach_client.delete("/leads/calendly")
+    # then it has none, and the first coach's is untouched and never shows its token
+    for response in (read, deleted):
+        assert response.status_code == 404
+        assert response.json()["code"] == "calendly_connection_not_found"
+    own = coach_client.get("/leads/calendly").json()
+    assert (own["userUri"], own["hasAccessToken"]) == ("https://api.calendly.com/users/OWN", True)
+    assert "secret-token" not in str(own)
+    assert coach_client.delete("/leads/calendly").status_code == 204
+    assert coach_client.get("/leads/calendly").status_code == 404
+
+
 def test_anonymous_callers_are_refused_everywhere_but_intake(api_client, own_lead):
     for url in [
         *LISTS,

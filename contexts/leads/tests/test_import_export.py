@@ -86,7 +86,7 @@ def test_export_then_import_round_trips(coach_client, other_coach_client, coach_
     LeadFactory(
         coach_id=coach_id, email="ann@example.com", name="Ann, Lee", phone="+1 415 555 0100", tags=["vip", "5k"]
     )
-    LeadFactory(coach_id=coach_id, email="bo@example.com", name="Bo", message='Says "hi"\ntwice')
+    LeadFactory(coach_id=coach_id, email="bo@example.com", name="=HYPERLINK(1)", message='Says "hi"\ntwice')
     # when the coach exports
     exported = coach_client.get("/leads/leads/export")
     # then a CSV of its leads
@@ -94,14 +94,19 @@ def test_export_then_import_round_trips(coach_client, other_coach_client, coach_
     assert exported["Content-Type"] == "text/csv; charset=utf-8"
     text = exported.content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [(row["email"], row["name"], row["tags"]) for row in rows] == [
-        ("ann@example.com", "Ann, Lee", "vip;5k"),
-        ("bo@example.com", "Bo", ""),
+    # (a cell a spreadsheet would run as a formula is quoted)
+    assert [(row["email"], row["name"], row["phone"], row["tags"]) for row in rows] == [
+        ("ann@example.com", "Ann, Lee", "'+1 415 555 0100", "vip;5k"),
+        ("bo@example.com", "'=HYPERLINK(1)", "", ""),
     ]
     # when another coach imports it
     imported = _import(other_coach_client, text, dry_run=False)
     # then the same contacts are theirs
     assert imported.json()["created"] == 2
     theirs = {lead.email: lead for lead in Lead.objects.exclude(coach_id=coach_id)}
-    assert (theirs["ann@example.com"].name, theirs["ann@example.com"].tags) == ("Ann, Lee", ["vip", "5k"])
-    assert theirs["bo@example.com"].message == 'Says "hi"\ntwice'
+    assert (theirs["ann@example.com"].name, theirs["ann@example.com"].phone, theirs["ann@example.com"].tags) == (
+        "Ann, Lee",
+        "+1 415 555 0100",
+        ["vip", "5k"],
+    )
+    assert (theirs["bo@example.com"].name, theirs["bo@example.com"].message) == ("=HYPERLINK(1)", 'Says "hi"\ntwice')

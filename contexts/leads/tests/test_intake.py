@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from contexts.leads.models import Lead, LeadStat, TimelineEntry
 from nlc.clients import client_id_for
@@ -81,6 +82,17 @@ def test_a_submission_creates_the_lead_then_the_same_email_updates_it(api_client
         "form_submitted",
         "form_submitted",
     ]
+
+
+def test_consent_without_a_time_is_dated_by_the_submission(api_client, own_form):
+    before = timezone.now()
+    response = api_client.post(
+        _url(own_form), {"email": "c@example.com", "consentText": "Yes, e-mail me."}, format="json"
+    )
+    assert response.status_code == 202
+    lead = Lead.objects.get()
+    assert lead.consent_text == "Yes, e-mail me."
+    assert before <= lead.consent_at <= timezone.now()
 
 
 def test_the_honeypot_is_answered_like_a_person_and_keeps_nothing(api_client, own_form):

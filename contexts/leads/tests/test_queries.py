@@ -2,10 +2,12 @@
 of 1 costs; a timeline page of 200 what a page of 1 costs."""
 
 import datetime as dt
+import uuid
 
 import factory
 import pytest
 
+from contexts.leads.models import ClientEnrollment, LeadNote
 from contexts.leads.tests.factories import ClientFactory, LeadFactory, LeadFormFactory, TimelineEntryFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -31,6 +33,34 @@ def test_one_lead(coach_client, own_lead, context_queries):
     with context_queries("leads", at_most=1):
         response = coach_client.get(f"/leads/leads/{own_lead.id}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 100])
+def test_a_leads_notes(coach_client, coach_id, own_lead, context_queries, size):
+    LeadNote.objects.bulk_create(LeadNote(lead=own_lead, body=f"Note {n}") for n in range(size))
+    # when: the lead, the count and the page
+    with context_queries("leads", at_most=3):
+        response = coach_client.get(f"/leads/leads/{own_lead.id}/notes", {"pageSize": 100})
+    assert response.json()["count"] == size
+
+
+@pytest.mark.parametrize("size", [1, 100])
+def test_a_clients_detail_with_its_enrollments(coach_client, own_client, context_queries, size):
+    ClientEnrollment.objects.bulk_create(
+        ClientEnrollment(
+            coach_id=own_client.coach_id,
+            client_id=own_client.client_id,
+            enrollment_id=uuid.uuid4(),
+            course_id=uuid.uuid4(),
+            course_title=f"Course {n}",
+            enrolled_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        )
+        for n in range(size)
+    )
+    # when: the client and its enrollments
+    with context_queries("leads", at_most=2):
+        response = coach_client.get(f"/leads/clients/{own_client.id}")
+    assert len(response.json()["enrollments"]) == size
 
 
 @pytest.mark.parametrize("size", [1, 200])

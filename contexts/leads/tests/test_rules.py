@@ -53,3 +53,13 @@ def test_conversion_rate():
 @pytest.mark.parametrize(("before", "after", "milestone"), [(0, 10, None), (20, 30, 25), (10, 80, 75), (75, 100, 100)])
 def test_progress_milestones(before, after, milestone):
     assert rules.progress_milestone(before=before, after=after) == milestone
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [("=SUM(A1)", "'=SUM(A1)"), ("+1 415", "'+1 415"), ("-x", "'-x"), ("@me", "'@me"), ("Ann", "Ann"), ("", "")],
+)
+def test_csv_cells_round_trip_without_formulas(value, escaped):
+    assert rules.csv_cell_escape(value) == escaped
+    assert rules.csv_cell_unescape(escaped) == value
+    assert rules.csv_cell_unescape("'quoted") == "'quoted"
