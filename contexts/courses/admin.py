@@ -202,6 +202,6 @@ class CoachAdmin(ReadOnlyAdmin):
 
 @admin.register(MediaAsset)
 class MediaAssetAdmin(ReadOnlyAdmin):
-    list_display = ("id", "coach_id", "kind", "state", "duration_seconds", "changed_at")
+    list_display = ("id", "coach_id", "kind", "provider", "state", "duration_seconds", "changed_at")
     list_filter = ("state", "kind")
     search_fields = ("=id", "=coach_id")

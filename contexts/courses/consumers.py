@@ -7,6 +7,8 @@ would publish it twice).
 
 from __future__ import annotations
 
+from typing import Any
+
 from contexts.courses import services
 from contexts.courses.errors import PurchaseForUnknownCourseError
 from contexts.courses.models import MediaState
@@ -55,18 +57,24 @@ def revoke_refunded_enrollment(event: Event) -> None:
     services.enrollment_revoke_for_refund(transaction_id=event.uuid("transactionId"))
 
 
-def _media_state_apply(event: Event, *, state: str, at_field: str, duration_seconds: int | None = None) -> None:
+def _media_state_apply(event: Event, *, state: str, at_field: str, **known: Any) -> None:
     services.media_asset_state_apply(
         asset_id=event.uuid("assetId"),
         coach_id=event.uuid("coachId"),
         kind=event.text("kind"),
         state=state,
         changed_at=event.moment(at_field),
-        duration_seconds=duration_seconds,
+        **known,
     )
 
 
-@handles("media.asset.ready", versions=(1,))
+# v1 knows only the vimeo provider; v2 any provider and, on ready, the provider's player URL.
+@handles("media.asset.created", versions=(1, 2))
+def lesson_media_created(event: Event) -> None:
+    _media_state_apply(event, state=MediaState.PENDING, at_field="createdAt", provider=event.text("provider"))
+
+
+@handles("media.asset.ready", versions=(1, 2))
 def lesson_media_ready(event: Event) -> None:
     duration = event.value("durationSeconds", None)
     _media_state_apply(
@@ -74,12 +82,15 @@ def lesson_media_ready(event: Event) -> None:
         state=MediaState.READY,
         at_field="readyAt",
         duration_seconds=event.integer("durationSeconds") if duration is not None else None,
+        provider=event.text("provider"),
+        external_id=event.text("externalId"),
+        playback_url=event.optional_text("playbackUrl"),
     )
 
 
-@handles("media.asset.failed", versions=(1,))
+@handles("media.asset.failed", versions=(1, 2))
 def lesson_media_failed(event: Event) -> None:
-    _media_state_apply(event, state=MediaState.FAILED, at_field="failedAt")
+    _media_state_apply(event, state=MediaState.FAILED, at_field="failedAt", provider=event.text("provider"))
 
 
 @handles("media.asset.deleted", versions=(1,))

@@ -89,6 +89,16 @@ class Outline:
 
 
 @dataclass(frozen=True)
+class Playback:
+    """What a learner's player needs: a provider's embed URL, or a signed media link (download or stream)."""
+
+    type: str  # embed | download | stream
+    url: str
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class LearnerLesson:
     lesson: Lesson
     progress: LessonProgressView
+    playback: Playback | None = None

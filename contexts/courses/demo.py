@@ -84,7 +84,9 @@ def _course_create(coach: Coach) -> Course:
     )
     # What media.asset.ready will say once the media context exists.
     now = timezone.now()
-    for asset_id, kind, duration in ((DEMO_VIDEO_ASSET_ID, "video", 300), (DEMO_WORKBOOK_ASSET_ID, "document", None)):
+    # The workbook is media's demo document (its provider: storage), so the download lesson signs links.
+    assets = ((DEMO_VIDEO_ASSET_ID, "video", 300, None), (DEMO_WORKBOOK_ASSET_ID, "document", None, "storage"))
+    for asset_id, kind, duration, provider in assets:
         services.media_asset_state_apply(
             asset_id=asset_id,
             coach_id=coach.id,
@@ -92,6 +94,7 @@ def _course_create(coach: Coach) -> Course:
             state=MediaState.READY,
             changed_at=now,
             duration_seconds=duration,
+            provider=provider,
         )
     return services.course_publish(course=course)
 

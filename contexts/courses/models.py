@@ -77,6 +77,9 @@ class MediaAsset(models.Model):
     state = models.CharField(max_length=16, choices=MediaState.choices)
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     changed_at = models.DateTimeField(help_text="When media says the state changed")
+    provider = models.CharField(max_length=32, blank=True, help_text="Where media hosts it: vimeo, local, storage")
+    external_id = models.CharField(max_length=255, blank=True, help_text="The provider's id of the asset")
+    playback_url = models.URLField(max_length=2048, blank=True, help_text="The provider's player URL (v2 events)")
 
     def __str__(self) -> str:
         return f"{self.id} ({self.state})"

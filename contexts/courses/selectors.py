@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from contexts.courses import rules
@@ -23,6 +23,7 @@ from contexts.courses.data import (
     LessonFunnelRow,
     LessonProgressView,
     Outline,
+    Playback,
 )
 from contexts.courses.errors import EnrollmentRequiredError, LessonLockedError
 from contexts.courses.models import (
@@ -32,8 +33,11 @@ from contexts.courses.models import (
     CourseStatus,
     Enrollment,
     Lesson,
+    LessonKind,
     LessonProgress,
     LessonStats,
+    MediaAsset,
+    MediaState,
     Module,
     ProgressSnapshot,
 )
@@ -41,6 +45,7 @@ from contexts.courses.structure import CourseStructure, course_structure
 from nlc.api.principal import Principal
 from nlc.api.scoping import scope_to_principal
 from nlc.db.filters import filter_by, search_by
+from nlc.media_links import DOWNLOAD, STREAM, media_link_sign
 
 # --- Coach and admin ---------------------------------------------------------------------------
 
@@ -202,13 +207,55 @@ def learner_lesson(*, enrollment: Enrollment, lesson_id: UUID, now: datetime | N
     if lesson_id not in structure.lessons:
         return None
     lesson_open_check(enrollment=enrollment, structure=structure, lesson_id=lesson_id, now=now or timezone.now())
-    lesson = Lesson.objects.get(pk=lesson_id)
+    # The lesson with what the media copy knows of its asset, in one query.
+    asset = MediaAsset.objects.filter(pk=OuterRef("media_asset_id"))
+    lesson = Lesson.objects.annotate(
+        media_provider=Subquery(asset.values("provider")[:1]),
+        media_external_id=Subquery(asset.values("external_id")[:1]),
+        media_playback_url=Subquery(asset.values("playback_url")[:1]),
+    ).get(pk=lesson_id)
     row = (
         LessonProgress.objects.filter(enrollment=enrollment, lesson_id=lesson_id)
         .values_list("position_seconds", "watched_seconds", "completed_at", "last_reported_at")
         .first()
     )
-    return LearnerLesson(lesson=lesson, progress=LessonProgressView(*row) if row else NO_PROGRESS)
+    return LearnerLesson(
+        lesson=lesson,
+        progress=LessonProgressView(*row) if row else NO_PROGRESS,
+        playback=lesson_playback(lesson=lesson, enrollment_id=enrollment.id),
+    )
+
+
+VIMEO_PLAYER_URL = "https://player.vimeo.com/video/{external_id}"
+
+
+def lesson_playback(*, lesson: Lesson, enrollment_id: UUID) -> Playback | None:
+    """What the learner's player needs for a ready asset (docs/decisions/0006): a Vimeo video's player
+    URL (the embed domain allow-list protects it), or a media link signed now for this enrollment, a
+    download (works once) for a downloadable lesson, a stream for a local video. None otherwise.
+
+    ``lesson`` carries the media copy's ``media_provider``, ``media_external_id`` and
+    ``media_playback_url`` (annotations of :func:`learner_lesson`). Signing is pure computation.
+    """
+    if lesson.media_asset_id is None or lesson.media_state != MediaState.READY:
+        return None
+    if lesson.kind == LessonKind.DOWNLOAD:
+        return _signed(lesson.media_asset_id, enrollment_id, purpose=DOWNLOAD, type_="download")
+    if lesson.kind != LessonKind.VIDEO:
+        return None
+    provider = getattr(lesson, "media_provider", None)
+    if provider == "local":
+        return _signed(lesson.media_asset_id, enrollment_id, purpose=STREAM, type_="stream")
+    player_url = getattr(lesson, "media_playback_url", None)
+    external_id = getattr(lesson, "media_external_id", None)
+    if provider == "vimeo" and (player_url or external_id):
+        return Playback(type="embed", url=player_url or VIMEO_PLAYER_URL.format(external_id=external_id))
+    return None
+
+
+def _signed(asset_id: UUID, enrollment_id: UUID, *, purpose: str, type_: str) -> Playback:
+    link = media_link_sign(asset_id=asset_id, enrollment_id=enrollment_id, purpose=purpose)
+    return Playback(type=type_, url=link.url, expires_at=link.expires_at)
 
 
 # --- Public previews ---------------------------------------------------------------------------

@@ -448,7 +448,7 @@ class LearnerLessonView(LearnerView):
     )
     def get(self, request, lesson_id):
         lesson = get_or_404(selectors.learner_lesson(enrollment=request.user.enrollment, lesson_id=lesson_id), "lesson")
-        return Response(learner_lesson_data(lesson.lesson, lesson.progress))
+        return Response(learner_lesson_data(lesson.lesson, lesson.progress, lesson.playback))
 
 
 class LearnerProgressView(LearnerView):

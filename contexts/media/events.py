@@ -2,9 +2,9 @@
 
 Each function is called by a service inside its transaction on the media alias, with the asset row
 locked, so one asset's events leave in commit order. created, ready and failed have two versions:
-v1 knows only the ``vimeo`` provider, v2 any provider (and the player URL). A Vimeo asset travels as
-v1 until every consumer accepts v2 (courses accepts v1 only today; docs/decisions/0004), any other
-provider as v2.
+v1 knows only the ``vimeo`` provider, v2 any provider (and the player URL). Every consumer
+(courses) accepts v2 now, so every asset travels as v2 (docs/decisions/0006); ``V1_PROVIDERS`` names
+the providers that would still travel as v1.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ ASSET_CREATED = "media.asset.created"
 ASSET_READY = "media.asset.ready"
 ASSET_FAILED = "media.asset.failed"
 ASSET_DELETED = "media.asset.deleted"
-V1_PROVIDERS = frozenset({"vimeo"})
+V1_PROVIDERS: frozenset[str] = frozenset()
 
 
 def _version_for(asset: Asset) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from contexts.courses import rules
-from contexts.courses.data import NO_PROGRESS, LessonProgressView, Outline, ProgressRecorded
+from contexts.courses.data import NO_PROGRESS, LessonProgressView, Outline, Playback, ProgressRecorded
 from contexts.courses.models import Enrollment, EnrollmentStatus, Lesson, LessonKind
 from contexts.courses.structure import CourseStructure, LessonNode
 from nlc.api.serializers import CamelCaseSerializer
@@ -179,6 +179,16 @@ class LearnerLessonProgressSerializer(CamelCaseSerializer):
     progressPercent = serializers.IntegerField()
 
 
+class PlaybackSerializer(CamelCaseSerializer):
+    type = serializers.ChoiceField(
+        choices=["embed", "download", "stream"],
+        help_text="embed: the provider's player URL; download: a signed link that works once; "
+        "stream: a signed link a player may read again until it expires",
+    )
+    url = serializers.URLField()
+    expiresAt = serializers.DateTimeField(allow_null=True, help_text="When a signed link stops working; null for embed")
+
+
 class LearnerLessonSerializer(CamelCaseSerializer):
     id = serializers.UUIDField()
     moduleId = serializers.UUIDField()
@@ -191,9 +201,19 @@ class LearnerLessonSerializer(CamelCaseSerializer):
     fileName = serializers.CharField()
     completionThresholdPercent = serializers.IntegerField()
     progress = LearnerLessonProgressSerializer()
+    playback = PlaybackSerializer(
+        allow_null=True, help_text="How to play or download the lesson's media; null until it is ready"
+    )
 
 
-def learner_lesson_data(lesson, view: LessonProgressView) -> dict:
+def playback_data(playback: Playback | None) -> dict | None:
+    if playback is None:
+        return None
+    expires_at = iso_z(playback.expires_at) if playback.expires_at else None
+    return {"type": playback.type, "url": playback.url, "expiresAt": expires_at}
+
+
+def learner_lesson_data(lesson, view: LessonProgressView, playback: Playback | None = None) -> dict:
     return {
         "id": str(lesson.id),
         "moduleId": str(lesson.module_id),
@@ -206,6 +226,7 @@ def learner_lesson_data(lesson, view: LessonProgressView) -> dict:
         "fileName": lesson.file_name,
         "completionThresholdPercent": lesson.completion_threshold_percent,
         "progress": lesson_progress_data(lesson, view),
+        "playback": playback_data(playback),
     }
 
 

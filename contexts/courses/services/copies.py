@@ -37,11 +37,15 @@ def media_asset_state_apply(
     state: str,
     changed_at: datetime,
     duration_seconds: int | None = None,
+    provider: str | None = None,
+    external_id: str | None = None,
+    playback_url: str | None = None,
 ) -> int:
     """Record what media says of an asset, and bring every lesson of the coach that uses it along.
 
-    Events older than what is known are ignored, and a deleted asset stays deleted. Returns how many
-    lessons changed.
+    Events older than what is known are ignored, and a deleted asset stays deleted. ``provider``,
+    ``external_id`` and ``playback_url`` are kept when given (what a learner's player needs). Returns
+    how many lessons changed.
     """
     with atomic("courses"):
         asset = MediaAsset.objects.select_for_update().filter(pk=asset_id).first()
@@ -52,6 +56,12 @@ def media_asset_state_apply(
         asset.state, asset.changed_at = state, changed_at
         if duration_seconds is not None:
             asset.duration_seconds = duration_seconds
+        if provider is not None:
+            asset.provider = provider
+        if external_id is not None:
+            asset.external_id = external_id
+        if playback_url is not None:
+            asset.playback_url = playback_url
         asset.save()
         changes: dict[str, Any] = {"media_state": state, "updated_at": timezone.now()}
         if duration_seconds is not None:

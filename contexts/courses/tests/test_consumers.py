@@ -84,6 +84,44 @@ def test_an_older_media_event_does_not_undo_a_newer_one(envelope, deliver_event)
 
 
 @pytest.mark.django_db(databases=["courses"])
+def test_v2_media_events_keep_the_provider_its_id_and_the_player_url(envelope, deliver_event):
+    lesson = _video()
+    created = {
+        "assetId": str(ASSET_ID),
+        "coachId": str(COACH_ID),
+        "kind": "video",
+        "title": "Week 1",
+        "provider": "vimeo",
+        "contentType": "video/mp4",
+        "sizeBytes": 1000,
+        "createdAt": "2026-11-20T09:00:00Z",
+    }
+    deliver_event("courses", envelope("media.asset.created", created, version=2))
+    asset = MediaAsset.objects.get()
+    assert (asset.state, asset.provider, asset.external_id, asset.playback_url) == ("pending", "vimeo", "", "")
+    player = "https://player.vimeo.com/video/76979871?h=c0ffee"
+    deliver_event("courses", envelope("media.asset.ready", {**_ready(), "playbackUrl": player}, version=2))
+    asset.refresh_from_db()
+    lesson.refresh_from_db()
+    assert (asset.state, asset.provider, asset.external_id, asset.playback_url) == (
+        "ready",
+        "vimeo",
+        "76979871",
+        player,
+    )
+    assert (lesson.media_state, lesson.duration_seconds) == ("ready", 245)
+    # a late created event does not undo ready; a v2 failure of a local video is understood too
+    deliver_event(
+        "courses", envelope("media.asset.created", {**created, "createdAt": "2026-11-20T08:00:00Z"}, version=2)
+    )
+    assert MediaAsset.objects.get().state == "ready"
+    failed = {**_failed(), "provider": "local"}
+    deliver_event("courses", envelope("media.asset.failed", failed, version=2))
+    asset.refresh_from_db()
+    assert (asset.state, asset.provider) == ("failed", "local")
+
+
+@pytest.mark.django_db(databases=["courses"])
 def test_a_lesson_that_picks_up_a_ready_asset_starts_ready_and_another_coachs_asset_is_refused(
     coach_client, envelope, deliver_event
 ):

@@ -1,15 +1,20 @@
 """A learner with an access link: what is open when (drip, sequence, previews), the video's resume
 position and watched seconds, and completion by threshold and by the lessons that count."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
+from contexts.courses import services
 from contexts.courses.access import access_token_issue
-from contexts.courses.models import EnrollmentStatus, LessonKind, LessonProgress
+from contexts.courses.models import EnrollmentStatus, LessonKind, LessonProgress, MediaState
 from contexts.courses.tests.conftest import build_course, grant, learner_client_for
 from nlc.events.testing import published_events
+from nlc.media_links import media_link_read
+from nlc.testing.principals import COACH_ID
 from nlc.time import iso_z
 
 pytestmark = pytest.mark.django_db(databases=["courses"])
@@ -329,6 +334,80 @@ def test_reading_a_lesson_gives_its_content():
     built = build_course(modules=[("M", {}, [("Text", LessonKind.TEXT, {"body": "# Hello"})])])
     lesson = learner_client_for(grant(built.course)).get(f"/courses/learn/lessons/{built.lessons['Text'].id}").json()
     assert (lesson["title"], lesson["body"], lesson["progress"]["completed"]) == ("Text", "# Hello", False)
+
+
+def _media_ready(asset_id: uuid.UUID, *, kind: str, provider: str, external_id: str = "", playback_url=None):
+    services.media_asset_state_apply(
+        asset_id=asset_id,
+        coach_id=COACH_ID,
+        kind=kind,
+        state=MediaState.READY,
+        changed_at=timezone.now(),
+        provider=provider,
+        external_id=external_id,
+        playback_url=playback_url,
+    )
+
+
+def test_a_ready_lesson_carries_its_playback_and_a_pending_one_none(settings):
+    settings.MEDIA = {**settings.MEDIA, "PUBLIC_BASE_URL": "https://api.example.com/"}
+    vimeo, hashed, local, workbook, pending = (uuid.uuid4() for _ in range(5))
+    _media_ready(vimeo, kind="video", provider="vimeo", external_id="76979871")
+    _media_ready(
+        hashed, kind="video", provider="vimeo", external_id="1", playback_url="https://player.vimeo.com/video/1?h=ab"
+    )
+    _media_ready(local, kind="video", provider="local", external_id="videos/x")
+    _media_ready(workbook, kind="document", provider="storage", external_id="documents/x")
+    lessons = [
+        ("Vimeo", LessonKind.VIDEO, {"media_asset_id": vimeo}),
+        ("Hashed", LessonKind.VIDEO, {"media_asset_id": hashed}),
+        ("Local", LessonKind.VIDEO, {"media_asset_id": local}),
+        ("Workbook", LessonKind.DOWNLOAD, {"media_asset_id": workbook, "file_name": "w.pdf"}),
+        ("Pending", LessonKind.VIDEO, {"media_asset_id": pending}),
+        ("Text", LessonKind.TEXT, {}),
+    ]
+    built = build_course(modules=[("M", {}, lessons)])
+    enrollment = grant(built.course)
+    learner = learner_client_for(enrollment)
+    moment = timezone.now().replace(microsecond=0)
+
+    def playback(title):
+        with time_machine.travel(moment, tick=False):
+            response = learner.get(f"/courses/learn/lessons/{built.lessons[title].id}")
+        assert response.status_code == 200
+        return response.json()["playback"]
+
+    # a Vimeo video: its player URL (with the privacy hash when media sent it), nothing to sign
+    assert playback("Vimeo") == {"type": "embed", "url": "https://player.vimeo.com/video/76979871", "expiresAt": None}
+    assert playback("Hashed") == {"type": "embed", "url": "https://player.vimeo.com/video/1?h=ab", "expiresAt": None}
+    # a file: a link signed for this enrollment that expires in five minutes (a download once, a stream again)
+    expires = iso_z(moment + timedelta(minutes=5))
+    for title, asset_id, type_, purpose in (("Workbook", workbook, "download", "d"), ("Local", local, "stream", "s")):
+        answer = playback(title)
+        assert (answer["type"], answer["expiresAt"]) == (type_, expires)
+        prefix = "https://api.example.com/media/downloads/"
+        assert answer["url"].startswith(prefix)
+        grant_ = media_link_read(answer["url"].removeprefix(prefix), max_age=300)
+        assert (grant_.asset_id, grant_.enrollment_id, grant_.purpose) == (asset_id, enrollment.id, purpose)
+    # every read signs a fresh link
+    assert playback("Workbook")["url"] != playback("Workbook")["url"]
+    # nothing to play yet, or nothing at all
+    assert playback("Pending") is None
+    assert playback("Text") is None
+
+
+def test_a_revoked_learner_gets_no_link():
+    workbook = uuid.uuid4()
+    _media_ready(workbook, kind="document", provider="storage", external_id="documents/x")
+    built = build_course(modules=[("M", {}, [("Workbook", LessonKind.DOWNLOAD, {"media_asset_id": workbook})])])
+    enrollment = grant(built.course)
+    learner = learner_client_for(enrollment)
+    url = f"/courses/learn/lessons/{built.lessons['Workbook'].id}"
+    assert learner.get(url).json()["playback"]["type"] == "download"
+    services.enrollment_revoke(enrollment=enrollment)
+    refused = learner.get(url)
+    assert refused.status_code == 403
+    assert "playback" not in refused.json()
 
 
 def test_an_access_link_is_needed_and_checked(api_client, coach_client):

@@ -1,9 +1,12 @@
 """Hot reads cost a fixed number of queries: a page of 100 costs what a page of 1 costs, and a
 learner's outline of 100 lessons what one of 1 costs."""
 
-import pytest
+import uuid
 
-from contexts.courses.models import LessonKind
+import pytest
+from django.utils import timezone
+
+from contexts.courses.models import LessonKind, MediaAsset, MediaState
 from contexts.courses.tests.conftest import learner_client_for
 from contexts.courses.tests.factories import (
     CourseFactory,
@@ -99,3 +102,27 @@ def test_a_progress_report_costs_a_fixed_number_of_queries(queries):
     queries(lambda: learner.post(url, {"positionSeconds": 10, "watchedFromSeconds": 0}), 10)
     # a heartbeat: the enrollment, then lock and update the lesson's row (with the test's savepoint statements)
     queries(lambda: learner.post(url, {"positionSeconds": 20, "watchedFromSeconds": 10}), 5)
+
+
+@pytest.mark.parametrize("kind", [LessonKind.TEXT, LessonKind.VIDEO, LessonKind.DOWNLOAD])
+def test_a_learners_lesson_read_costs_the_same_with_its_playback(queries, kind):
+    """Playback (a signed link, or the player URL) comes with the lesson row: no query of its own."""
+    course = CourseFactory(coach_id=COACH_ID)
+    module = ModuleFactory(course=course)
+    asset = MediaAsset.objects.create(
+        id=uuid.uuid4(),
+        coach_id=COACH_ID,
+        kind="document" if kind == LessonKind.DOWNLOAD else "video",
+        state=MediaState.READY,
+        changed_at=timezone.now(),
+        provider="storage" if kind == LessonKind.DOWNLOAD else "vimeo",
+        external_id="76979871",
+    )
+    media = {} if kind == LessonKind.TEXT else {"media_asset_id": asset.id, "media_state": MediaState.READY}
+    lesson = LessonFactory(module=module, kind=kind, **media)
+    learner = learner_client_for(EnrollmentFactory(course=course))
+    learner.get("/courses/learn/outline")  # warms the structure
+    url = f"/courses/learn/lessons/{lesson.id}"
+    # the enrollment, the lesson (with its media copy), the learner's progress in it
+    queries(lambda: learner.get(url), 3)
+    assert (learner.get(url).json()["playback"] is None) == (kind == LessonKind.TEXT)

@@ -1,11 +1,16 @@
 """The hand-rendered answers (hot paths) have exactly the shape their documented serializers declare."""
 
+import uuid
+
 import pytest
+from django.utils import timezone
 from rest_framework import serializers
 
 from contexts.courses import serializers as shapes
-from contexts.courses.models import LessonKind
+from contexts.courses import services
+from contexts.courses.models import LessonKind, MediaState
 from contexts.courses.tests.conftest import build_course, grant, learner_client_for
+from nlc.testing.principals import COACH_ID
 
 pytestmark = pytest.mark.django_db(databases=["courses"])
 
@@ -31,9 +36,19 @@ def _shape(data, like: dict):
 
 
 def test_every_hand_rendered_answer_matches_its_serializer(coach_client):
-    built = build_course(
-        modules=[("M", {}, [("Video", LessonKind.VIDEO, {"duration_seconds": 60, "is_free_preview": True})])]
+    # a ready Vimeo video, so the learner's lesson carries its playback
+    asset_id = uuid.uuid4()
+    services.media_asset_state_apply(
+        asset_id=asset_id,
+        coach_id=COACH_ID,
+        kind="video",
+        state=MediaState.READY,
+        changed_at=timezone.now(),
+        provider="vimeo",
+        external_id="76979871",
     )
+    video_fields = {"duration_seconds": 60, "is_free_preview": True, "media_asset_id": asset_id}
+    built = build_course(modules=[("M", {}, [("Video", LessonKind.VIDEO, video_fields)])])
     enrollment = grant(built.course)
     learner = learner_client_for(enrollment)
     video = built.lessons["Video"]

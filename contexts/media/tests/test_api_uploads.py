@@ -88,7 +88,7 @@ def test_a_video_upload_creates_a_private_vimeo_video_and_answers_its_tus_link(c
     assert asset.next_poll_at == moment + timedelta(seconds=15)
     assert asset.processing_deadline == moment + timedelta(hours=6)
     [created] = published_events(context="media", event_type="media.asset.created")
-    assert created["schemaVersion"] == 1
+    assert created["schemaVersion"] == 2  # every consumer (courses) accepts v2
     assert created["payload"] == {
         "assetId": str(asset.id),
         "coachId": str(COACH_ID),

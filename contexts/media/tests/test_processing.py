@@ -62,7 +62,7 @@ def test_upload_then_processing_then_ready(start, fake_vimeo):
     assert asset.next_poll_at is None
     assert asset.playback_url == "https://player.vimeo.com/video/925926407?h=fakehash00"
     [ready] = published_events(context="media", event_type="media.asset.ready")
-    assert ready["schemaVersion"] == 1
+    assert ready["schemaVersion"] == 2  # every consumer (courses) accepts v2, which carries the player URL
     assert ready["payload"] == {
         "assetId": str(asset.id),
         "coachId": str(COACH_ID),
@@ -72,6 +72,7 @@ def test_upload_then_processing_then_ready(start, fake_vimeo):
         "durationSeconds": 30,
         "thumbnailUrl": "https://i.vimeocdn.com/video/1819873931-f62a6e2bc9ac123f4a7d0c1bcd4a13c17ee137cd790def4e63e723d0dcb61e53-d",
         "readyAt": iso(start + timedelta(seconds=60)),
+        "playbackUrl": "https://player.vimeo.com/video/925926407?h=fakehash00",
     }
     # and it is never polled again
     assert poll_at(start + timedelta(hours=1)) == 0
@@ -98,7 +99,7 @@ def test_a_failed_transcode_fails_the_asset_with_its_reason(start, fake_vimeo, s
     asset = Asset.objects.get()
     assert (asset.state, asset.failure_reason, asset.next_poll_at) == ("failed", reason, None)
     [failed] = published_events(context="media", event_type="media.asset.failed")
-    assert failed["schemaVersion"] == 1
+    assert failed["schemaVersion"] == 2
     assert failed["payload"] == {
         "assetId": str(asset.id),
         "coachId": str(COACH_ID),
