@@ -6,6 +6,10 @@ in the same run:
 2. ``GET /media/downloads/<token>`` of a ready 64 KiB worksheet, each request with a fresh
    single-use link (signature and age checked, the use recorded with the enrollment, the file read);
 3. the same with stream links (checked, not recorded: what a local video's player reads again);
+4. a learner's lesson read (``GET /courses/learn/lessons/<id>``) of a download lesson naming that
+   worksheet, over many learners: the enrollment, the lesson with its media copy and the progress,
+   and a download link signed for the enrollment on every read (docs/decisions/0006), against the
+   one-row read baseline of the same run (aim: at least half its rate);
 and a second gunicorn with as many workers serves the same file as a static file (WhiteNoise, no
 Django): the floor a signed link is compared with. Also printed: signing and checking one link in
 process, the cost courses adds to a learner's lesson read when it puts playback info in it.
@@ -31,6 +35,8 @@ DURATION = float(os.environ.get("BENCH_DURATION", "8"))
 FILE_BYTES = 64 * 1024
 # More single-use links than the download phase can use, so none is sent twice.
 LINKS = int(os.environ.get("BENCH_MEDIA_LINKS", "40000"))
+LEARNERS = int(os.environ.get("BENCH_LEARNERS", "400"))
+AIM_LESSON_RATIO = 0.5
 
 
 @functools.cache
@@ -122,6 +128,46 @@ def seed(content: bytes) -> uuid.UUID:
     return asset.id
 
 
+def lesson_requests(asset_id: uuid.UUID, *, learners: int):
+    """A published course whose download lesson names the worksheet, and ``learners`` enrolled
+    learners: one lesson read per learner (each answer signs a download link for its enrollment)."""
+    from django.utils import timezone
+
+    from benchmarks.http import Request
+    from contexts.courses import services
+    from contexts.courses.access import access_token_issue
+    from contexts.courses.models import LessonKind, MediaState
+
+    coach_id = uuid.UUID("be7c0000-0000-4000-8000-00000000000d")
+    services.media_asset_state_apply(
+        asset_id=asset_id,
+        coach_id=coach_id,
+        kind="document",
+        state=MediaState.READY,
+        changed_at=timezone.now(),
+        provider="storage",
+        external_id=f"documents/{asset_id}",
+    )
+    course = services.course_create(coach_id=coach_id, title="Bench: the worksheet")
+    module = services.module_create(course=course, title="Week 1")
+    lesson = services.lesson_create(
+        module=module, title="Worksheet", kind=LessonKind.DOWNLOAD, media_asset_id=asset_id, file_name="w.pdf"
+    )
+    services.course_publish(course=course)
+    requests = []
+    for n in range(learners):
+        enrollment = services.enrollment_grant(course=course, email=f"learner{n}@bench.example").enrollment
+        token = access_token_issue(enrollment_id=enrollment.id, access_version=enrollment.access_version)
+        requests.append(Request("GET", f"/courses/learn/lessons/{lesson.id}", {"Authorization": f"AccessLink {token}"}))
+    return requests
+
+
+def playback_of(url: str, request) -> dict:
+    """One lesson read's playback, to check the phase measures what it says."""
+    with urllib.request.urlopen(urllib.request.Request(url + request.path, headers=request.headers)) as answer:  # noqa: S310
+        return json.loads(answer.read())["playback"]
+
+
 def link_requests(asset_id: uuid.UUID, *, count: int, purpose: str):
     from benchmarks.http import Request
     from contexts.media.grants import download_link_sign
@@ -165,12 +211,16 @@ def main() -> None:
             asset_id = seed(content)
             downloads = link_requests(asset_id, count=LINKS, purpose=DOWNLOAD)
             streams = link_requests(asset_id, count=200, purpose=STREAM)
-            warm = run_load(server.url, streams, concurrency=4, duration=1.0)
-            assert warm.statuses.get("200"), f"warm-up failed: {warm.statuses}"
+            lessons = lesson_requests(asset_id, learners=LEARNERS)
+            for requests in (streams, lessons):
+                warm = run_load(server.url, requests, concurrency=4, duration=1.0)
+                assert warm.statuses.get("200"), f"warm-up failed: {warm.statuses}"
+            assert playback_of(server.url, lessons[0])["type"] == "download"
             base = baselines(server, concurrency=CONCURRENCY, duration=DURATION)
             plain = run_load(static.url, [Request("GET", "/worksheet.pdf")], concurrency=CONCURRENCY, duration=DURATION)
             download = run_load(server.url, downloads, concurrency=CONCURRENCY, duration=DURATION)
             stream = run_load(server.url, streams, concurrency=CONCURRENCY, duration=DURATION)
+            lesson = run_load(server.url, lessons, concurrency=CONCURRENCY, duration=DURATION)
             sign_us, check_us = in_process_costs(asset_id)
     assert download.count < LINKS, "every download link must be used once: raise BENCH_MEDIA_LINKS"
     print(
@@ -182,12 +232,15 @@ def main() -> None:
     print(plain.line("static file (WhiteNoise, no Django)"))
     print(download.line("signed download link (single use)"))
     print(stream.line("signed stream link (reusable)"))
+    print(lesson.line("lesson read with playback (link signed)"))
     print(f"sign one link in process:  {sign_us:6.1f} us")
     print(f"check one link in process: {check_us:6.1f} us")
     for label, result in (("signed download", download), ("signed stream", stream)):
         to_static = result.rps / plain.rps if plain.rps else 0.0
         to_read = result.rps / base["read"].rps if base["read"].rps else 0.0
         print(f"ratio {label + ' / static file:':32} {to_static:.2f}   / one-row read: {to_read:.2f}")
+    lesson_ratio = lesson.rps / base["read"].rps if base["read"].rps else 0.0
+    print(f"ratio lesson read with playback / one-row read: {lesson_ratio:.2f}  (aim >= {AIM_LESSON_RATIO})")
 
 
 if __name__ == "__main__":
