@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from contexts.courses import rules
@@ -207,21 +207,34 @@ def learner_lesson(*, enrollment: Enrollment, lesson_id: UUID, now: datetime | N
     if lesson_id not in structure.lessons:
         return None
     lesson_open_check(enrollment=enrollment, structure=structure, lesson_id=lesson_id, now=now or timezone.now())
-    # The lesson with what the media copy knows of its asset, in one query.
+    # One query: the lesson, the learner's progress in it (if any) and what the media copy knows of its asset.
     asset = MediaAsset.objects.filter(pk=OuterRef("media_asset_id"))
-    lesson = Lesson.objects.annotate(
-        media_provider=Subquery(asset.values("provider")[:1]),
-        media_external_id=Subquery(asset.values("external_id")[:1]),
-        media_playback_url=Subquery(asset.values("playback_url")[:1]),
-    ).get(pk=lesson_id)
-    row = (
-        LessonProgress.objects.filter(enrollment=enrollment, lesson_id=lesson_id)
-        .values_list("position_seconds", "watched_seconds", "completed_at", "last_reported_at")
-        .first()
+    lesson = (
+        Lesson.objects.annotate(
+            mine=FilteredRelation("progress", condition=Q(progress__enrollment=enrollment)),
+            progress_id=F("mine__id"),
+            progress_position_seconds=F("mine__position_seconds"),
+            progress_watched_seconds=F("mine__watched_seconds"),
+            progress_completed_at=F("mine__completed_at"),
+            progress_last_reported_at=F("mine__last_reported_at"),
+            media_provider=Subquery(asset.values("provider")[:1]),
+            media_external_id=Subquery(asset.values("external_id")[:1]),
+            media_playback_url=Subquery(asset.values("playback_url")[:1]),
+        )
+        .filter(pk=lesson_id)
+        .get()
     )
+    progress = NO_PROGRESS
+    if getattr(lesson, "progress_id", None) is not None:
+        progress = LessonProgressView(
+            getattr(lesson, "progress_position_seconds"),  # noqa: B009 - annotations mypy does not know
+            getattr(lesson, "progress_watched_seconds"),  # noqa: B009
+            getattr(lesson, "progress_completed_at"),  # noqa: B009
+            getattr(lesson, "progress_last_reported_at"),  # noqa: B009
+        )
     return LearnerLesson(
         lesson=lesson,
-        progress=LessonProgressView(*row) if row else NO_PROGRESS,
+        progress=progress,
         playback=lesson_playback(lesson=lesson, enrollment_id=enrollment.id),
     )
 
