@@ -25,6 +25,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
+from nlc.tasks import context_task_queue
+
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["NLC_BUS_NAMESPACE"] = f"bench.{os.getpid()}."
@@ -47,6 +49,12 @@ AIM_RATIO, AIM_P99_MS = 0.5, 500.0
 
 
 # -- the fake Mailgun, in a process of its own (so it does not share the GIL with what it measures) --
+def _comms_tasks() -> str:
+    from django.conf import settings
+
+    return context_task_queue("comms", settings.NLC_BUS_NAMESPACE)
+
+
 def _serve(ready, stop, results) -> None:
     from contexts.comms.tests.fake_mailgun import FakeMailgun
 
@@ -171,11 +179,10 @@ def _subprocess_env() -> dict:
 
 
 def start_worker() -> subprocess.Popen:
-    from django.conf import settings
 
     return subprocess.Popen(  # noqa: S603 - our own command
         [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", settings.COMMS_TASK_QUEUE,
+            sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", _comms_tasks(),
             "-c", str(WORKER_PROCESSES), "--without-mingle", "--without-gossip", "-l", "ERROR",
         ],
         env=_subprocess_env(),
@@ -187,7 +194,6 @@ def start_worker() -> subprocess.Popen:
 def wait_for_empty_task_queue(timeout: float) -> float:
     """Wait until the worker has taken every send task (those of messages a batch already sent find
     nothing to do, but they still pass through); how long that took after the last message went."""
-    from django.conf import settings
 
     from nlc.events.broker import broker_connection
 
@@ -195,7 +201,7 @@ def wait_for_empty_task_queue(timeout: float) -> float:
     with broker_connection() as connection:
         channel = connection.channel()
         while time.monotonic() - started < timeout:
-            _, waiting, _ = channel.queue_declare(settings.COMMS_TASK_QUEUE, passive=True)
+            _, waiting, _ = channel.queue_declare(_comms_tasks(), passive=True)
             if not waiting:
                 break
             time.sleep(0.2)
@@ -313,7 +319,7 @@ def main() -> None:
             with broker_connection() as connection:
                 delete_topology(connection, list(settings.NLC_CONTEXTS))
                 channel = connection.channel()
-                channel.queue_delete(settings.COMMS_TASK_QUEUE)
+                channel.queue_delete(_comms_tasks())
                 channel.close()
             drop_test_layout(test_db, roles)
 

@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from nlc.contexts import build_contexts, parse_enabled
+from nlc.tasks import default_task_queue, task_queues, task_routes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -204,7 +205,11 @@ RABBITMQ_CONSUMER_TIMEOUT_SECONDS = env.int("RABBITMQ_CONSUMER_TIMEOUT_SECONDS",
 # --- Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = BROKER_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not BROKER_URL
-CELERY_TASK_DEFAULT_QUEUE = f"{NLC_BUS_NAMESPACE}nlc.tasks"
+# One task queue per enabled context, its tasks ("<context>.*") and beat entries routed there by
+# name (nlc/tasks.py); a worker with no -Q consumes the default queue and every context's.
+CELERY_TASK_DEFAULT_QUEUE = default_task_queue(NLC_BUS_NAMESPACE)
+CELERY_TASK_QUEUES = task_queues(NLC_CONTEXTS, NLC_BUS_NAMESPACE)
+CELERY_TASK_ROUTES = task_routes(NLC_CONTEXTS, NLC_BUS_NAMESPACE)
 CELERY_TASK_DEFAULT_QUEUE_TYPE = "quorum"
 CELERY_WORKER_DETECT_QUORUM_QUEUES = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
@@ -503,32 +508,15 @@ STORAGES["media"] = {
 }
 if IS_PRODUCTION and "media" in NLC_CONTEXTS and MEDIA["VIDEO_PROVIDER"] == "vimeo" and not VIMEO_ACCESS_TOKEN:
     raise ImproperlyConfigured("VIMEO_ACCESS_TOKEN must be set in production (or MEDIA_VIDEO_PROVIDER=local)")
-MEDIA_TASK_QUEUE = f"{NLC_BUS_NAMESPACE}nlc.media.tasks"
 if "media" in NLC_CONTEXTS:
-    from kombu import Queue
-
-    # Media's tasks have a queue of their own; a worker with no -Q consumes it and the default one.
-    CELERY_TASK_QUEUES = (
-        *globals().get(
-            "CELERY_TASK_QUEUES",
-            (Queue(CELERY_TASK_DEFAULT_QUEUE, queue_arguments={"x-queue-type": "quorum"}),),
-        ),
-        Queue(MEDIA_TASK_QUEUE, queue_arguments={"x-queue-type": "quorum"}),
-    )
-    CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "media.*": {"queue": MEDIA_TASK_QUEUE}}
     # Polls of transcoding videos and retried deletions that are due (each asset claimed by one poller).
     CELERY_BEAT_SCHEDULE = {
         **globals().get("CELERY_BEAT_SCHEDULE", {}),
         "media-transcode-poll": {
             "task": "media.transcode_poll_due",
             "schedule": env.float("MEDIA_POLL_SWEEP_SECONDS", default=10.0),
-            "options": {"queue": MEDIA_TASK_QUEUE},
         },
-        "media-deletion-retry": {
-            "task": "media.deletion_retry_due",
-            "schedule": 60.0,
-            "options": {"queue": MEDIA_TASK_QUEUE},
-        },
+        "media-deletion-retry": {"task": "media.deletion_retry_due", "schedule": 60.0},
     }
 
 # --- Comms -------------------------------------------------------------------------------------
@@ -566,18 +554,6 @@ COMMS_UNSUBSCRIBE_URL_TEMPLATE = env.str(
 if "{token}" not in COMMS_UNSUBSCRIBE_URL_TEMPLATE:
     raise ImproperlyConfigured("COMMS_UNSUBSCRIBE_URL_TEMPLATE must contain {token}")
 if "comms" in NLC_CONTEXTS:
-    from kombu import Queue
-
-    # Comms' tasks have a queue of their own; a worker with no -Q consumes it and the default one.
-    COMMS_TASK_QUEUE = f"{NLC_BUS_NAMESPACE}nlc.comms.tasks"
-    CELERY_TASK_QUEUES = (
-        *globals().get(
-            "CELERY_TASK_QUEUES",
-            (Queue(CELERY_TASK_DEFAULT_QUEUE, queue_arguments={"x-queue-type": "quorum"}),),
-        ),
-        Queue(COMMS_TASK_QUEUE, queue_arguments={"x-queue-type": "quorum"}),
-    )
-    CELERY_TASK_ROUTES = {**globals().get("CELERY_TASK_ROUTES", {}), "comms.*": {"queue": COMMS_TASK_QUEUE}}
     # Four "status" choice sets in comms' OpenAPI document: each gets a name of its own.
     SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
         **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
@@ -592,17 +568,14 @@ if "comms" in NLC_CONTEXTS:
         "comms.message_send_due": {
             "task": "comms.message_send_due",
             "schedule": 30.0,
-            "options": {"queue": COMMS_TASK_QUEUE},
         },
         # Scheduled e-mails and sequence steps that are due, each claimed by one process.
         "comms.scheduled_email_send_due": {
             "task": "comms.scheduled_email_send_due",
             "schedule": 30.0,
-            "options": {"queue": COMMS_TASK_QUEUE},
         },
         "comms.sequence_advance_due": {
             "task": "comms.sequence_advance_due",
             "schedule": 60.0,
-            "options": {"queue": COMMS_TASK_QUEUE},
         },
     }

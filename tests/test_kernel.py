@@ -406,3 +406,23 @@ def test_filter_by_applies_only_the_filters_given():
     assert set(searched.values_list("model", flat=True)) == {name for name in expected if "plan" in name}
     assert filter_by(rows, None, app="app_label").count() == rows.count()
     assert search_by(rows, "", "model").count() == rows.count()
+
+
+# --- Tasks: one queue per context, in this run's namespace --------------------------------------
+
+
+def test_a_contexts_tasks_are_routed_to_its_own_queue_in_the_runs_namespace(settings):
+    from celery import current_app
+
+    # when
+    routed = {name: current_app.amqp.router.route({}, name)["queue"].name for name in ("comms.x", "media.y", "z")}
+    declared = {queue.name for queue in current_app.conf.task_queues}
+    # then
+    namespace = settings.NLC_BUS_NAMESPACE
+    assert namespace.startswith("test.")
+    assert routed == {
+        "comms.x": f"{namespace}nlc.comms.tasks",
+        "media.y": f"{namespace}nlc.media.tasks",
+        "z": f"{namespace}nlc.tasks",
+    }
+    assert declared == {f"{namespace}nlc.tasks", *(f"{namespace}nlc.{name}.tasks" for name in settings.NLC_CONTEXTS)}

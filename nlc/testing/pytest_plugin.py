@@ -26,6 +26,12 @@ def bus_namespace(request):
 
     worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
     settings.NLC_BUS_NAMESPACE = f"test.{worker}.{os.getpid()}."
+    # Celery's task queues (the default one and each context's) carry the namespace too.
+    from celery import current_app
+
+    from nlc.tasks import task_queues, task_queues_configure
+
+    task_queues_configure(current_app, contexts=settings.NLC_CONTEXTS, namespace=settings.NLC_BUS_NAMESPACE)
     # Short backoff so retry tests take milliseconds; queue TTLs are declared from these.
     settings.NLC_EVENTS = {**settings.NLC_EVENTS, "RETRY_BASE_SECONDS": 0.05, "MAX_ATTEMPTS": 3}
     yield settings.NLC_BUS_NAMESPACE
@@ -34,10 +40,10 @@ def bus_namespace(request):
 
         with broker_connection() as connection:
             delete_topology(connection, list(settings.NLC_CONTEXTS))
-            # Celery's own task queue and exchange carry the namespace too (CELERY_TASK_DEFAULT_QUEUE).
             channel = connection.channel()
-            channel.queue_delete(f"{settings.NLC_BUS_NAMESPACE}nlc.tasks")
-            channel.exchange_delete(f"{settings.NLC_BUS_NAMESPACE}nlc.tasks")
+            for queue in task_queues(settings.NLC_CONTEXTS, settings.NLC_BUS_NAMESPACE):
+                channel.queue_delete(queue.name)
+                channel.exchange_delete(queue.name)
             channel.close()
 
 
