@@ -56,6 +56,8 @@ ARCHITECTURE_EVENT_TYPES = [
     "leads.lead.created",
     "leads.status.changed",
     "leads.converted",
+    # Added beside the architecture's table: a person erased on request (issue 12, privacy).
+    "leads.client.erased",
     "integrations.webhook.received",
     "integrations.webhook.failed",
     "integrations.webhook.processed",
