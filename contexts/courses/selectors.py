@@ -224,13 +224,14 @@ def learner_lesson(*, enrollment: Enrollment, lesson_id: UUID, now: datetime | N
         .filter(pk=lesson_id)
         .get()
     )
+    row = vars(lesson)  # the annotations, which the model's type does not declare
     progress = NO_PROGRESS
-    if getattr(lesson, "progress_id", None) is not None:
+    if row["progress_id"] is not None:
         progress = LessonProgressView(
-            getattr(lesson, "progress_position_seconds"),  # noqa: B009 - annotations mypy does not know
-            getattr(lesson, "progress_watched_seconds"),  # noqa: B009
-            getattr(lesson, "progress_completed_at"),  # noqa: B009
-            getattr(lesson, "progress_last_reported_at"),  # noqa: B009
+            row["progress_position_seconds"],
+            row["progress_watched_seconds"],
+            row["progress_completed_at"],
+            row["progress_last_reported_at"],
         )
     return LearnerLesson(
         lesson=lesson,
