@@ -358,6 +358,10 @@ CALENDLY_WEBHOOK_SIGNING_KEY = env.list("CALENDLY_WEBHOOK_SIGNING_KEY", default=
 INTEGRATIONS_ENCRYPTION_KEY = env.list("INTEGRATIONS_ENCRYPTION_KEY", default=[])
 if not INTEGRATIONS_ENCRYPTION_KEY and IS_PRODUCTION:
     raise ImproperlyConfigured("INTEGRATIONS_ENCRYPTION_KEY must be set in production")
+# Leads keeps each coach's Calendly access token encrypted the same way (nlc.crypto).
+LEADS_ENCRYPTION_KEY = env.list("LEADS_ENCRYPTION_KEY", default=[])
+if not LEADS_ENCRYPTION_KEY and IS_PRODUCTION and "leads" in NLC_CONTEXTS:
+    raise ImproperlyConfigured("LEADS_ENCRYPTION_KEY must be set in production")
 INTEGRATIONS_WEBHOOKS = {
     # How old a signed timestamp may be (Calendly's own sample code allows 3 minutes), and how far
     # ahead of our clock it may be.

@@ -426,3 +426,24 @@ def test_a_contexts_tasks_are_routed_to_its_own_queue_in_the_runs_namespace(sett
         "z": f"{namespace}nlc.tasks",
     }
     assert declared == {f"{namespace}nlc.tasks", *(f"{namespace}nlc.{name}.tasks" for name in settings.NLC_CONTEXTS)}
+
+
+# --- Secrets at rest -----------------------------------------------------------------------------
+
+
+def test_a_secret_box_encrypts_rotates_and_refuses_what_no_key_reads(settings):
+    from nlc.crypto import SecretBox, SecretUnreadableError
+
+    # given a box under one key
+    settings.KERNEL_TEST_KEYS = ["first-key-material"]
+    box = SecretBox(keys_setting="KERNEL_TEST_KEYS", salt=b"nlc.test", info=b"kernel-test")
+    token = box.encrypt("whsec_123")
+    # when a new key is put first, the old token still reads and re-encrypts under the new key
+    settings.KERNEL_TEST_KEYS = ["second-key-material", "first-key-material"]
+    rotated = box.reencrypt(token)
+    # then only the new key is needed for the rotated token, and the old one is unreadable without its key
+    settings.KERNEL_TEST_KEYS = ["second-key-material"]
+    assert box.decrypt(rotated) == "whsec_123"
+    with pytest.raises(SecretUnreadableError):
+        box.decrypt(token)
+    assert (box.encrypt(""), box.decrypt("")) == ("", "")

@@ -7,7 +7,7 @@ to the status). "Not found" is no error of its own: a selector answers None and 
 
 from __future__ import annotations
 
-from nlc.errors import ConflictError, DomainError, InvalidInputError, NotFoundError, TooLargeError
+from nlc.errors import ConflictError, DomainError, InvalidInputError, NotFoundError, TooLargeError, UnavailableError
 
 
 class IntakeFormUnknownError(NotFoundError):
@@ -52,7 +52,7 @@ class ImportUnreadableError(InvalidInputError):
     message = "The CSV file cannot be read: it needs a header row with an email column."
 
 
-class SecretUnreadableError(DomainError):
+class SecretUnreadableError(UnavailableError):
     """A stored secret cannot be decrypted with any configured key (a key was dropped too soon)."""
 
     code = "secret_unreadable"
