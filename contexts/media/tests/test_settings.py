@@ -16,6 +16,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         JWT_SIGNING_KEY="y" * 40,
         STRIPE_SECRET_KEY="sk_test_x",
         INTEGRATIONS_ENCRYPTION_KEY=base64.urlsafe_b64encode(b"k" * 32).decode(),
+        LEADS_ENCRYPTION_KEY=base64.urlsafe_b64encode(b"l" * 32).decode(),
         **extra,
     )
     return env
