@@ -192,9 +192,11 @@ NLC_EVENTS = {
     "RELAY_POLL_SECONDS": env.float("EVENTS_RELAY_POLL_SECONDS", default=1.0),
     "OUTBOX_RETENTION_DAYS": env.int("EVENTS_OUTBOX_RETENTION_DAYS", default=7),
     "HANDLER_TIMEOUT_SECONDS": env.int("EVENTS_HANDLER_TIMEOUT_SECONDS", default=300),
-    # Events that carry a secret (a password-reset link): their outbox rows are deleted as soon as
-    # they are delivered, instead of being kept for replay.
-    "EPHEMERAL_TYPES": env.list("EVENTS_EPHEMERAL_TYPES", default=["auth.password.reset_requested"]),
+    # Events that carry a secret (a password-reset link, a learner's access link): their outbox rows
+    # are deleted as soon as they are delivered, instead of being kept for replay.
+    "EPHEMERAL_TYPES": env.list(
+        "EVENTS_EPHEMERAL_TYPES", default=["auth.password.reset_requested", "courses.enrollment.created"]
+    ),
 }
 
 NLC_EXTRA_CONSUMER_MODULES = env.list("NLC_EXTRA_CONSUMER_MODULES", default=[])
