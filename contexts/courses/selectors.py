@@ -12,12 +12,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from contexts.courses import rules
+from contexts.courses import prepared, rules
 from contexts.courses.data import (
-    NO_PROGRESS,
     CourseAggregates,
     LearnerLesson,
     LessonFunnelRow,
@@ -36,11 +35,11 @@ from contexts.courses.models import (
     LessonKind,
     LessonProgress,
     LessonStats,
-    MediaAsset,
     MediaState,
     Module,
     ProgressSnapshot,
 )
+from contexts.courses.prepared import LessonRow
 from contexts.courses.structure import CourseStructure, course_structure
 from nlc.api.principal import Principal
 from nlc.api.scoping import scope_to_principal
@@ -148,11 +147,9 @@ def course_aggregates(*, course: Course) -> CourseAggregates:
 
 
 def enrollment_for_access(*, enrollment_id: UUID) -> Enrollment | None:
-    """The enrollment an access link names, with its course (one query)."""
-    try:
-        return Enrollment.objects.select_related("course").get(pk=enrollment_id)
-    except Enrollment.DoesNotExist:
-        return None
+    """The enrollment an access link names, with its course (one query, its SQL written once: every
+    learner request reads it)."""
+    return prepared.enrollment_with_course(enrollment_id)
 
 
 def progress_by_lesson(*, enrollment: Enrollment) -> dict[UUID, LessonProgressView]:
@@ -207,61 +204,39 @@ def learner_lesson(*, enrollment: Enrollment, lesson_id: UUID, now: datetime | N
     if lesson_id not in structure.lessons:
         return None
     lesson_open_check(enrollment=enrollment, structure=structure, lesson_id=lesson_id, now=now or timezone.now())
-    # One query: the lesson, the learner's progress in it (if any) and what the media copy knows of its asset.
-    asset = MediaAsset.objects.filter(pk=OuterRef("media_asset_id"))
-    lesson = (
-        Lesson.objects.annotate(
-            mine=FilteredRelation("progress", condition=Q(progress__enrollment=enrollment)),
-            progress_id=F("mine__id"),
-            progress_position_seconds=F("mine__position_seconds"),
-            progress_watched_seconds=F("mine__watched_seconds"),
-            progress_completed_at=F("mine__completed_at"),
-            progress_last_reported_at=F("mine__last_reported_at"),
-            media_provider=Subquery(asset.values("provider")[:1]),
-            media_external_id=Subquery(asset.values("external_id")[:1]),
-            media_playback_url=Subquery(asset.values("playback_url")[:1]),
-        )
-        .filter(pk=lesson_id)
-        .get()
-    )
-    row = vars(lesson)  # the annotations, which the model's type does not declare
-    progress = NO_PROGRESS
-    if row["progress_id"] is not None:
-        progress = LessonProgressView(
-            row["progress_position_seconds"],
-            row["progress_watched_seconds"],
-            row["progress_completed_at"],
-            row["progress_last_reported_at"],
-        )
+    # One query, its SQL written once: the lesson, the learner's progress in it (if any) and what the
+    # media copy knows of its asset.
+    row = prepared.lesson_for_learner(lesson_id=lesson_id, enrollment_id=enrollment.id)
+    if row is None:
+        raise Lesson.DoesNotExist
     return LearnerLesson(
-        lesson=lesson,
-        progress=progress,
-        playback=lesson_playback(lesson=lesson, enrollment_id=enrollment.id),
+        lesson=row.lesson,
+        progress=row.progress,
+        playback=lesson_playback(row=row, enrollment_id=enrollment.id),
     )
 
 
 VIMEO_PLAYER_URL = "https://player.vimeo.com/video/{external_id}"
 
 
-def lesson_playback(*, lesson: Lesson, enrollment_id: UUID) -> Playback | None:
+def lesson_playback(*, row: LessonRow, enrollment_id: UUID) -> Playback | None:
     """What the learner's player needs for a ready asset (docs/decisions/0006): a Vimeo video's player
     URL (the embed domain allow-list protects it), or a media link signed now for this enrollment, a
     download (works once) for a downloadable lesson, a stream for a local video. None otherwise.
 
-    ``lesson`` carries the media copy's ``media_provider``, ``media_external_id`` and
-    ``media_playback_url`` (annotations of :func:`learner_lesson`). Signing is pure computation.
+    ``row`` carries the media copy's provider, external id and playback URL. Signing is pure computation.
     """
+    lesson = row.lesson
     if lesson.media_asset_id is None or lesson.media_state != MediaState.READY:
         return None
     if lesson.kind == LessonKind.DOWNLOAD:
         return _signed(lesson.media_asset_id, enrollment_id, purpose=DOWNLOAD, type_="download")
     if lesson.kind != LessonKind.VIDEO:
         return None
-    provider = getattr(lesson, "media_provider", None)
+    provider = row.media_provider
     if provider == "local":
         return _signed(lesson.media_asset_id, enrollment_id, purpose=STREAM, type_="stream")
-    player_url = getattr(lesson, "media_playback_url", None)
-    external_id = getattr(lesson, "media_external_id", None)
+    player_url, external_id = row.media_playback_url, row.media_external_id
     if provider == "vimeo" and (player_url or external_id):
         return Playback(type="embed", url=player_url or VIMEO_PLAYER_URL.format(external_id=external_id))
     return None
