@@ -50,7 +50,6 @@ from nlc.api.principal import ADMIN
 from nlc.api.serializers import error_responses, validated
 from nlc.api.throttles import LeadIntakeThrottle
 from nlc.api.views import CoachOrAdminView, CoachView, PublicView, get_or_404
-from nlc.time import iso_z
 
 TAG = "leads"
 INTAKE_MAX_BYTES = 16 * 1024
@@ -396,19 +395,6 @@ def _person_coach(request, client_id):
     return get_or_404(coach_id, "person")
 
 
-TIMELINE_FIELDS = ("id", "kind", "occurred_at", "summary", "data")
-
-
-def _timeline_entry(row: dict) -> dict:
-    return {
-        "id": str(row["id"]),
-        "kind": row["kind"],
-        "occurredAt": iso_z(row["occurred_at"]),
-        "summary": row["summary"],
-        "data": row["data"],
-    }
-
-
 class PersonTimelineView(CoachOrAdminView):
     @extend_schema(
         tags=[TAG],
@@ -419,11 +405,10 @@ class PersonTimelineView(CoachOrAdminView):
     )
     def get(self, request, client_id):
         coach_id = _person_coach(request, client_id)
-        rows = selectors.timeline_entry_list(coach_id=coach_id, client_id=client_id).values(*TIMELINE_FIELDS)
-        # Plain dicts, not a serializer per row: a page of 200 is the hot read (benchmarks/leads.py);
-        # the shape is TimelineEntrySerializer's, which documents it.
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response([_timeline_entry(row) for row in page])
+        # Entries in their wire shape, not a serializer per row: a page of 200 is the hot read
+        # (benchmarks/leads.py); the shape is TimelineEntrySerializer's, which documents it.
+        page = self.paginate_queryset(selectors.TimelinePages(coach_id=coach_id, client_id=client_id))
+        return self.get_paginated_response(page)
 
 
 class PersonView(CoachOrAdminView):

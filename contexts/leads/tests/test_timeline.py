@@ -1,10 +1,13 @@
 """One timeline per person: every touch in time order, from first form to payment and completion."""
 
 import datetime as dt
+import json
 import uuid
 
 import pytest
 
+from contexts.leads import selectors
+from contexts.leads.models import TimelineEntry
 from contexts.leads.tests.factories import TimelineEntryFactory
 from nlc.clients import client_id_for
 
@@ -90,3 +93,68 @@ def test_an_unknown_person_is_not_found(coach_client):
     response = coach_client.get(f"/leads/people/{uuid.uuid4()}/timeline")
     assert response.status_code == 404
     assert response.json()["code"] == "person_not_found"
+
+
+def test_an_entry_reads_as_it_was_stored_page_by_page(coach_client, coach_id, own_lead):
+    # given touches with and without fractions of a second, and data of every JSON kind
+    at = dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC)
+    data = {"zeta": 'é "quoted" \\ \n', "alpha": [1, 2.5, None, True], "nested": {"b": 1, "a": "x"}}
+    entries = [
+        TimelineEntryFactory(
+            coach_id=coach_id,
+            client_id=own_lead.client_id,
+            occurred_at=at + dt.timedelta(seconds=n, microseconds=micro),
+            summary=f"Touch {n} ✓",
+            data=data,
+        )
+        for n, micro in enumerate((0, 500000, 123, 0, 999999))
+    ]
+    # when: two pages
+    first = coach_client.get(f"/leads/people/{own_lead.client_id}/timeline", {"pageSize": 3}).json()
+    second = coach_client.get(f"/leads/people/{own_lead.client_id}/timeline", {"pageSize": 3, "page": 2}).json()
+    # then
+    assert first["count"] == second["count"] == 5
+    assert [row["occurredAt"] for row in first["results"] + second["results"]] == [
+        "2026-05-01T09:00:00Z",
+        "2026-05-01T09:00:01.500000Z",
+        "2026-05-01T09:00:02.000123Z",
+        "2026-05-01T09:00:03Z",
+        "2026-05-01T09:00:04.999999Z",
+    ]
+    assert first["results"][0] == {
+        "id": str(entries[0].id),
+        "kind": "note_added",
+        "occurredAt": "2026-05-01T09:00:00Z",
+        "summary": "Touch 0 ✓",
+        "data": data,
+    }
+    assert list(second["results"][1]["data"]) == list(TimelineEntry.objects.get(pk=entries[4].pk).data)
+    assert second["next"] is None
+    assert first["next"].endswith("page=2&pageSize=3")
+
+
+def test_a_page_past_the_end_is_not_found(coach_client, coach_id, own_lead):
+    TimelineEntryFactory(coach_id=coach_id, client_id=own_lead.client_id)
+    response = coach_client.get(f"/leads/people/{own_lead.client_id}/timeline", {"page": 2})
+    assert response.status_code == 404
+
+
+def test_a_person_with_no_touches_has_an_empty_timeline(coach_client, own_lead):
+    response = coach_client.get(f"/leads/people/{own_lead.client_id}/timeline")
+    assert response.status_code == 200
+    assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_the_page_built_by_the_database_is_the_one_python_builds(coach_id, own_lead):
+    at = dt.datetime(1999, 12, 31, 23, 59, 59, 10, tzinfo=dt.UTC)
+    for n in range(4):
+        TimelineEntryFactory(
+            coach_id=coach_id,
+            client_id=own_lead.client_id,
+            occurred_at=at + dt.timedelta(hours=n * 7, microseconds=n * 250000),
+            data={"n": n, "text": "ü\t<b>", "when": None},
+        )
+    pages = selectors.TimelinePages(coach_id=coach_id, client_id=own_lead.client_id)
+    rows = pages.rows.values(*selectors.TIMELINE_FIELDS)
+    assert pages[1:4] == [selectors._timeline_entry(row) for row in rows[1:4]]
+    assert json.dumps(pages[0:4]) == json.dumps([selectors._timeline_entry(row) for row in rows])
