@@ -9,7 +9,8 @@ from typing import Any
 from uuid import UUID
 
 from django.db import IntegrityError, connections
-from django.db.models import F
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Model
 
 from contexts.leads import events
 from contexts.leads.data import Contact
@@ -42,6 +43,15 @@ def timeline_entry_add(
     )
 
 
+def timeline_entry_new(
+    *, coach_id: UUID, kind: str, occurred_at: datetime, summary: str, data: dict[str, Any] | None = None
+) -> TimelineEntry:
+    """An entry of a person not saved yet, for lead_upsert's ``touch`` (which names the person)."""
+    return TimelineEntry(
+        coach_id=coach_id, kind=kind, occurred_at=occurred_at, summary=summary[:SUMMARY_MAX_LENGTH], data=data or {}
+    )
+
+
 def stat_bump(*, coach_id: UUID, moment: datetime, **counters: int) -> None:
     """Add to the coach's counters of the (UTC) day of ``moment``: one upsert, no read."""
     day = moment.astimezone(dt.UTC).date()
@@ -69,10 +79,20 @@ def _contact_fields(contact: Contact) -> dict[str, Any]:
 
 
 def lead_upsert(
-    *, coach_id: UUID, contact: Contact, source: str, form: LeadForm | None = None, touched_at: datetime
+    *,
+    coach_id: UUID,
+    contact: Contact,
+    source: str,
+    form: LeadForm | None = None,
+    touched_at: datetime,
+    touch: TimelineEntry | None = None,
 ) -> tuple[Lead, bool]:
     """The coach's lead of this e-mail, refreshed with what the contact says, or a new one
-    (``leads.lead.created``, the day's counter). Locked for the rest of the transaction."""
+    (``leads.lead.created``, the day's counter). Locked for the rest of the transaction.
+
+    ``touch``, an entry of the person's timeline not saved yet (timeline_entry_new), is saved with
+    the lead's ``client_id``: for a new lead on PostgreSQL in the same statement as the lead and the
+    day's counter (the hot path of the public intake)."""
     email = email_normalize(contact.email)
     fields = _contact_fields(contact)
     candidate = Lead(
@@ -85,9 +105,15 @@ def lead_upsert(
         last_touch_at=touched_at,
         **fields,
     )
-    if _lead_insert_new(candidate):
+    if touch is not None:
+        touch.client_id = candidate.client_id
+    inserted, with_rest = _lead_insert_new(candidate, counter=f"new_{source}", touch=touch)
+    if inserted:
         events.lead_created_publish(lead=candidate)
-        stat_bump(coach_id=coach_id, moment=candidate.created_at, **{f"new_{source}": 1})
+        if not with_rest:
+            stat_bump(coach_id=coach_id, moment=candidate.created_at, **{f"new_{source}": 1})
+            if touch is not None:
+                touch.save(force_insert=True)
         return candidate, True
     lead = Lead.objects.select_for_update().get(coach_id=coach_id, email=email)
     changed = [name for name, value in fields.items() if value and getattr(lead, name) != value]
@@ -99,31 +125,77 @@ def lead_upsert(
         changed.append("tags")
     lead.last_touch_at = max(filter(None, (lead.last_touch_at, touched_at)))
     lead.save(update_fields=[*changed, "last_touch_at", "updated_at"])
+    if touch is not None:
+        touch.client_id = lead.client_id
+        touch.save(force_insert=True)
     return lead, False
 
 
-def _lead_insert_new(candidate: Lead) -> bool:
+def _lead_insert_new(candidate: Lead, *, counter: str, touch: TimelineEntry | None) -> tuple[bool, bool]:
     """Insert the person unless the coach has this e-mail already, in one statement (the hot path
     of the public intake): ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` answers a row only
     when it inserted (PostgreSQL, and SQLite for the embedded default). Django's bulk_create
-    cannot tell an inserted row from a skipped one."""
+    cannot tell an inserted row from a skipped one.
+
+    On PostgreSQL the same statement also adds the new lead to the day's ``counter`` and saves
+    ``touch``, only when it inserted the lead (data-modifying WITH clauses). Answers whether it
+    inserted the lead, and whether the counter and the touch went with it."""
     connection = connections[alias_of("leads")]
-    fields = Lead._meta.concrete_fields
+    lead_columns, lead_values = _insert_row(candidate, connection)
     quote = connection.ops.quote_name
-    # Identifiers from the model's own metadata; every value a parameter.
-    sql = (
-        f"INSERT INTO {quote(Lead._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+    # Identifiers from the models' own metadata; every value a parameter.
+    lead_sql = (
+        f"INSERT INTO {quote(Lead._meta.db_table)} ({lead_columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(lead_values))}) "
         "ON CONFLICT (coach_id, email) DO NOTHING RETURNING id"
     )
-    values = [field.get_db_prep_save(field.pre_save(candidate, True), connection) for field in fields]
+    together = connection.vendor == "postgresql"
+    if together:
+        day = candidate.created_at.astimezone(dt.UTC).date()
+        stat_columns, stat_values = _insert_row(
+            LeadStat(coach_id=candidate.coach_id, day=day, **{counter: 1}), connection
+        )
+        stat_table, column = quote(LeadStat._meta.db_table), quote(counter)
+        sql = (
+            f"WITH new_lead AS ({lead_sql}), "  # noqa: S608 - identifiers from the models, values parameters
+            f"new_stat AS (INSERT INTO {stat_table} ({stat_columns}) "
+            f"SELECT {_cast_placeholders(LeadStat, connection)} FROM new_lead "
+            f"ON CONFLICT (coach_id, day) DO UPDATE SET {column} = {stat_table}.{column} + EXCLUDED.{column})"
+        )
+        params = [*lead_values, *stat_values]
+        if touch is not None:
+            touch_columns, touch_values = _insert_row(touch, connection)
+            sql += (
+                f", new_touch AS (INSERT INTO {quote(TimelineEntry._meta.db_table)} ({touch_columns}) "  # noqa: S608
+                f"SELECT {_cast_placeholders(TimelineEntry, connection)} FROM new_lead)"
+            )
+            params += touch_values
+        sql += " SELECT id FROM new_lead"
+    else:
+        sql, params = lead_sql, lead_values
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(sql, params)
         inserted = cursor.fetchone() is not None
-    if inserted:  # the candidate is the stored row now, for later saves
-        candidate._state.adding = False
-        candidate._state.db = connection.alias
-    return inserted
+    if inserted:  # the rows written are the stored rows now, for later saves
+        for row in (candidate, touch) if together else (candidate,):
+            if row is not None:
+                row._state.adding = False
+                row._state.db = connection.alias
+    return inserted, together
+
+
+def _insert_row(row: Model, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+    """The quoted columns of ``row``'s model and its values as an insert saves them."""
+    fields = row._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    return columns, [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+
+
+def _cast_placeholders(model: type[Model], connection: BaseDatabaseWrapper) -> str:
+    # In INSERT ... SELECT a parameter is not typed by its column as in VALUES: cast each to its
+    # column's type, without a length (varchar(n) would cut a long text where the insert refuses it).
+    types = (str(field.db_type(connection)).split("(")[0] for field in model._meta.concrete_fields)
+    return ", ".join(f"CAST(%s AS {db_type})" for db_type in types)
 
 
 def lead_status_set(*, lead: Lead, to_status: str, changed_by_user_id: UUID | None, changed_at: datetime) -> None:

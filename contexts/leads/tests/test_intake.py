@@ -1,5 +1,7 @@
 """The public landing-form intake: one lead per e-mail, a honeypot, limits, a throttle."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
@@ -162,3 +164,40 @@ def test_a_flood_from_one_ip_is_throttled(api_client, own_form, settings):
     # then the fourth is refused with a Retry-After, and three leads were kept
     assert statuses == [202, 202, 202, 429]
     assert Lead.objects.count() == 3
+
+
+def test_each_new_person_of_a_day_is_counted_with_their_submission_on_the_timeline(
+    api_client, own_form, coach_id, context_queries
+):
+    # given a day that counted a lead the coach added
+    api_client.post(_url(own_form), {"email": "first@example.com"}, format="json")
+    first = Lead.objects.get()
+    LeadStat.objects.filter(coach_id=coach_id).update(new_manual=2)
+    # when two more people submit (the form, their lead, the day's counter, the entry, the event)
+    with context_queries("leads", at_most=6):
+        response = api_client.post(_url(own_form), {**SUBMISSION, "email": "bo@example.com"}, format="json")
+    api_client.post(_url(own_form), {"email": "cy@example.com", "message": "x" * 300}, format="json")
+    # then
+    assert response.status_code == 202
+    bo = Lead.objects.get(email="bo@example.com")
+    day = first.created_at.astimezone(dt.UTC).date()
+    stats = list(LeadStat.objects.values_list("day", "new_landing_page", "new_manual"))
+    assert stats == [(day, 3, 2)] or sum(row[1] for row in stats) == 3  # (a run across midnight UTC: two days)
+    entry = TimelineEntry.objects.get(client_id=bo.client_id)
+    assert (entry.coach_id, entry.kind, entry.occurred_at, entry.summary) == (
+        coach_id,
+        "form_submitted",
+        bo.last_touch_at,
+        "Submitted the form Spring landing",
+    )
+    assert entry.data == {
+        "formId": str(own_form.id),
+        "message": "I want to run a marathon.",
+        "utmSource": "instagram",
+        "utmMedium": "social",
+        "utmCampaign": "spring",
+        "referrer": "https://example.org/post",
+    }
+    cy = Lead.objects.get(email="cy@example.com")
+    assert TimelineEntry.objects.get(client_id=cy.client_id).data["message"] == "x" * 200
+    assert len(published_events(context="leads", event_type="leads.lead.created")) == 3
