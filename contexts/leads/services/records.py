@@ -91,8 +91,8 @@ def lead_upsert(
     (``leads.lead.created``, the day's counter). Locked for the rest of the transaction.
 
     ``touch``, an entry of the person's timeline not saved yet (timeline_entry_new), is saved with
-    the lead's ``client_id``: for a new lead on PostgreSQL in the same statement as the lead and the
-    day's counter (the hot path of the public intake)."""
+    the lead's ``client_id``: for a new lead on PostgreSQL in one statement with the day's counter
+    (the hot path of the public intake)."""
     email = email_normalize(contact.email)
     fields = _contact_fields(contact)
     candidate = Lead(
@@ -105,15 +105,11 @@ def lead_upsert(
         last_touch_at=touched_at,
         **fields,
     )
-    if touch is not None:
-        touch.client_id = candidate.client_id
-    inserted, with_rest = _lead_insert_new(candidate, counter=f"new_{source}", touch=touch)
-    if inserted:
+    if _lead_insert_new(candidate):
         events.lead_created_publish(lead=candidate)
-        if not with_rest:
-            stat_bump(coach_id=coach_id, moment=candidate.created_at, **{f"new_{source}": 1})
-            if touch is not None:
-                touch.save(force_insert=True)
+        if touch is not None:
+            touch.client_id = candidate.client_id
+        _new_lead_counted(candidate, counter=f"new_{source}", touch=touch)
         return candidate, True
     lead = Lead.objects.select_for_update().get(coach_id=coach_id, email=email)
     changed = [name for name, value in fields.items() if value and getattr(lead, name) != value]
@@ -131,57 +127,54 @@ def lead_upsert(
     return lead, False
 
 
-def _lead_insert_new(candidate: Lead, *, counter: str, touch: TimelineEntry | None) -> tuple[bool, bool]:
+def _lead_insert_new(candidate: Lead) -> bool:
     """Insert the person unless the coach has this e-mail already, in one statement (the hot path
     of the public intake): ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` answers a row only
     when it inserted (PostgreSQL, and SQLite for the embedded default). Django's bulk_create
-    cannot tell an inserted row from a skipped one.
-
-    On PostgreSQL the same statement also adds the new lead to the day's ``counter`` and saves
-    ``touch``, only when it inserted the lead (data-modifying WITH clauses). Answers whether it
-    inserted the lead, and whether the counter and the touch went with it."""
+    cannot tell an inserted row from a skipped one."""
     connection = connections[alias_of("leads")]
-    lead_columns, lead_values = _insert_row(candidate, connection)
-    quote = connection.ops.quote_name
-    # Identifiers from the models' own metadata; every value a parameter.
-    lead_sql = (
-        f"INSERT INTO {quote(Lead._meta.db_table)} ({lead_columns}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(lead_values))}) "
+    columns, values = _insert_row(candidate, connection)
+    # Identifiers from the model's own metadata; every value a parameter.
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(Lead._meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(values))}) "
         "ON CONFLICT (coach_id, email) DO NOTHING RETURNING id"
     )
-    together = connection.vendor == "postgresql"
-    if together:
-        day = candidate.created_at.astimezone(dt.UTC).date()
-        stat_columns, stat_values = _insert_row(
-            LeadStat(coach_id=candidate.coach_id, day=day, **{counter: 1}), connection
-        )
-        stat_table, column = quote(LeadStat._meta.db_table), quote(counter)
-        sql = (
-            f"WITH new_lead AS ({lead_sql}), "  # noqa: S608 - identifiers from the models, values parameters
-            f"new_stat AS (INSERT INTO {stat_table} ({stat_columns}) "
-            f"SELECT {_cast_placeholders(LeadStat, connection)} FROM new_lead "
-            f"ON CONFLICT (coach_id, day) DO UPDATE SET {column} = {stat_table}.{column} + EXCLUDED.{column})"
-        )
-        params = [*lead_values, *stat_values]
-        if touch is not None:
-            touch_columns, touch_values = _insert_row(touch, connection)
-            sql += (
-                f", new_touch AS (INSERT INTO {quote(TimelineEntry._meta.db_table)} ({touch_columns}) "  # noqa: S608
-                f"SELECT {_cast_placeholders(TimelineEntry, connection)} FROM new_lead)"
-            )
-            params += touch_values
-        sql += " SELECT id FROM new_lead"
-    else:
-        sql, params = lead_sql, lead_values
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, values)
         inserted = cursor.fetchone() is not None
-    if inserted:  # the rows written are the stored rows now, for later saves
-        for row in (candidate, touch) if together else (candidate,):
-            if row is not None:
-                row._state.adding = False
-                row._state.db = connection.alias
-    return inserted, together
+    if inserted:  # the candidate is the stored row now, for later saves
+        _stored(candidate, connection)
+    return inserted
+
+
+def _new_lead_counted(lead: Lead, *, counter: str, touch: TimelineEntry | None) -> None:
+    """The day's ``counter`` of a new lead, and its ``touch``: on PostgreSQL in one statement (the
+    day's row upserted in a WITH clause, then the entry inserted), last before the commit, so the
+    day's row every new lead of the coach writes is locked as briefly as before."""
+    connection = connections[alias_of("leads")]
+    if touch is None or connection.vendor != "postgresql":
+        stat_bump(coach_id=lead.coach_id, moment=lead.created_at, **{counter: 1})
+        if touch is not None:
+            touch.save(force_insert=True)
+        return
+    day = lead.created_at.astimezone(dt.UTC).date()
+    stat_columns, stat_values = _insert_row(LeadStat(coach_id=lead.coach_id, day=day, **{counter: 1}), connection)
+    touch_columns, touch_values = _insert_row(touch, connection)
+    quote = connection.ops.quote_name
+    stat_table, column = quote(LeadStat._meta.db_table), quote(counter)
+    # Identifiers from the models' own metadata; every value a parameter. As stat_bump: the counter
+    # added to, nothing else of the day's row changed.
+    sql = (
+        f"WITH day_row AS (INSERT INTO {stat_table} ({stat_columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(stat_values))}) "
+        f"ON CONFLICT (coach_id, day) DO UPDATE SET {column} = {stat_table}.{column} + EXCLUDED.{column}) "
+        f"INSERT INTO {quote(TimelineEntry._meta.db_table)} ({touch_columns}) "
+        f"VALUES ({', '.join(['%s'] * len(touch_values))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*stat_values, *touch_values])
+    _stored(touch, connection)
 
 
 def _insert_row(row: Model, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
@@ -191,11 +184,9 @@ def _insert_row(row: Model, connection: BaseDatabaseWrapper) -> tuple[str, list[
     return columns, [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
 
 
-def _cast_placeholders(model: type[Model], connection: BaseDatabaseWrapper) -> str:
-    # In INSERT ... SELECT a parameter is not typed by its column as in VALUES: cast each to its
-    # column's type, without a length (varchar(n) would cut a long text where the insert refuses it).
-    types = (str(field.db_type(connection)).split("(")[0] for field in model._meta.concrete_fields)
-    return ", ".join(f"CAST(%s AS {db_type})" for db_type in types)
+def _stored(row: Model, connection: BaseDatabaseWrapper) -> None:
+    row._state.adding = False
+    row._state.db = connection.alias
 
 
 def lead_status_set(*, lead: Lead, to_status: str, changed_by_user_id: UUID | None, changed_at: datetime) -> None:
