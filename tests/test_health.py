@@ -156,3 +156,31 @@ def test_ready_checks_the_broker_and_is_503_when_it_is_away(client, settings):
     # then readiness fails and names it
     assert response.status_code == 503
     assert response.json()["failing"] == ["broker.rabbitmq"]
+
+
+@pytest.mark.slow
+def test_the_embedded_default_seeds_the_demo_and_serves_its_learner(tmp_path):
+    # given the embedded default (SQLite per alias, inline bus) with the demo data scripts/dev loads
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "BROKER_URL", "REDIS_URL"))}
+    env.update(NLC_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings", NLC_ENV="development")
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate_all"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
+    seeded = subprocess.run(
+        [*manage, "seed_demo"], env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=300
+    )
+    token = seeded.stdout.split("Authorization: AccessLink ", 1)[1].split("'", 1)[0]
+    # when the demo learner reads the outline and every lesson of it
+    probe = (
+        "import json; from django.test import Client; c = Client(HTTP_AUTHORIZATION='AccessLink " + token + "'); "
+        "o = c.get('/courses/learn/outline'); ids = [l['id'] for m in o.json()['modules'] for l in m['lessons']]; "
+        "print(json.dumps([o.status_code] + [c.get(f'/courses/learn/lessons/{i}').status_code for i in ids]))"
+    )
+    result = subprocess.run(
+        [*manage, "shell", "-c", probe], env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=120
+    )
+    # then every answer is a 200 or a lesson that is not open yet (403), never a server error
+    statuses = json.loads(result.stdout.strip().splitlines()[-1])
+    assert statuses[0] == 200
+    assert len(statuses) > 2
+    assert set(statuses[1:]) <= {200, 403}
+    assert 200 in statuses[1:]

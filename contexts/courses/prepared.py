@@ -49,6 +49,13 @@ class _Columns:
         return model.from_db(alias, [field.attname for field in self.fields], values)
 
 
+def _uuid_params(connection, *values: UUID) -> list[Any]:
+    """Bound ids as the database takes them (a UUID on PostgreSQL, its hex on the embedded SQLite)."""
+    pk = Enrollment._meta.pk
+    assert pk is not None
+    return [pk.get_db_prep_value(value, connection) for value in values]
+
+
 def _columns(fields: Sequence[Field], table_alias: str, connection) -> _Columns:
     converters = []
     for field in fields:
@@ -91,8 +98,9 @@ def enrollment_with_course(enrollment_id: UUID) -> Enrollment | None:
     """``Enrollment.objects.select_related("course").filter(pk=enrollment_id).first()``, one query."""
     alias = alias_of("courses")
     read = _enrollment_read(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(read.sql, [enrollment_id])
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(read.sql, _uuid_params(connection, enrollment_id))
         row = cursor.fetchone()
     if row is None:
         return None
@@ -151,7 +159,7 @@ def lesson_for_learner(*, lesson_id: UUID, enrollment_id: UUID) -> LessonRow | N
     read = _lesson_read(alias)
     connection = connections[alias]
     with connection.cursor() as cursor:
-        cursor.execute(read.sql, [enrollment_id, lesson_id])
+        cursor.execute(read.sql, _uuid_params(connection, enrollment_id, lesson_id))
         row = cursor.fetchone()
     if row is None:
         return None
