@@ -190,7 +190,7 @@ def _redeliver_to_comms(envelopes: list[dict]) -> None:
     """What RabbitMQ does when a consumer dies before its ack: the same messages, once more."""
     publisher = ConfirmingPublisher()
     try:
-        publisher.publish_batch(
+        publisher.send_confirmed(
             "",
             [
                 (topology.context_queue("comms"), json_body(envelope), message_properties(envelope))

@@ -69,9 +69,6 @@ class ConfirmingPublisher:
         self.send(exchange, messages)
         self.wait_for_confirms()
 
-    # The name callers outside nlc.events still use (contexts/integrations, some tests).
-    publish_batch = send_confirmed
-
     def send(self, exchange: str, messages: Sequence[Message]) -> None:
         """Put the messages on the wire without waiting; ``wait_for_confirms`` settles them.
 
