@@ -1,10 +1,4 @@
-"""The courses API under /courses/: thin views that validate, call a service or selector, and answer.
-
-- Coaches and admins (a bearer access token): courses, modules, lessons, enrollments, aggregates.
-  A coach reaches only its own; another coach's ids answer 404, as if they did not exist.
-- Learners (``Authorization: AccessLink <token>``): /courses/learn/... for their one enrollment.
-- Anyone: /courses/preview/... for a published course's outline and its free-preview lessons.
-"""
+"""Coaches and admins build courses: courses, modules and lessons."""
 
 from __future__ import annotations
 
@@ -12,26 +6,16 @@ from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from contexts.courses import selectors, services
-from contexts.courses.authentication import IsLearner, LearnerAccessAuthentication
-from contexts.courses.data import NO_PROGRESS, ProgressReport
 from contexts.courses.errors import FieldsInvalidError
-from contexts.courses.models import Course, Enrollment
 from contexts.courses.serializers import (
-    CourseAggregatesSerializer,
     CourseCreateInputSerializer,
     CourseDetailSerializer,
     CourseFilterSerializer,
     CourseSerializer,
     CourseUpdateInputSerializer,
-    EnrollmentDetailSerializer,
-    EnrollmentFilterSerializer,
-    EnrollmentGrantInputSerializer,
-    EnrollmentSerializer,
-    LearnerLessonSerializer,
     LessonCreateInputSerializer,
     LessonOrderInputSerializer,
     LessonSerializer,
@@ -40,36 +24,13 @@ from contexts.courses.serializers import (
     ModuleOrderInputSerializer,
     ModuleSerializer,
     ModuleUpdateInputSerializer,
-    OutlineSerializer,
-    PreviewSerializer,
-    ProgressInputSerializer,
-    ProgressRecordedSerializer,
-    SnapshotFilterSerializer,
-    SnapshotSerializer,
-    aggregates_data,
     course_detail_data,
-    enrollment_detail_data,
-    learner_lesson_data,
-    outline_data,
-    preview_data,
-    progress_recorded_data,
 )
 from contexts.courses.structure import course_structure
+from contexts.courses.views.common import TAG, _course
 from nlc.api.principal import Principal
 from nlc.api.serializers import error_responses, validated
-from nlc.api.views import BaseView, CoachOrAdminView, PublicView, get_or_404
-
-TAG = "courses"
-LEARNER_TAG = "courses: learners"
-
-
-def _course(request, course_id: UUID) -> Course:
-    return get_or_404(selectors.course_get(principal=request.user, course_id=course_id), "course")
-
-
-def _enrollment(request, enrollment_id: UUID) -> Enrollment:
-    return get_or_404(selectors.enrollment_get(principal=request.user, enrollment_id=enrollment_id), "enrollment")
-
+from nlc.api.views import CoachOrAdminView, get_or_404
 
 # --- Courses -----------------------------------------------------------------------------------
 
@@ -299,206 +260,3 @@ class LessonDetailView(CoachOrAdminView):
         lesson = _lesson(request, lesson_id)
         services.lesson_delete(lesson=lesson)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# --- Enrollments -------------------------------------------------------------------------------
-
-
-class EnrollmentListView(CoachOrAdminView):
-    @extend_schema(
-        tags=[TAG],
-        summary="A course's enrollments with each learner's progress",
-        parameters=[EnrollmentFilterSerializer],
-        responses={200: EnrollmentSerializer(many=True), **error_responses(400, 401, 403, 404)},
-    )
-    def get(self, request, course_id):
-        return self.list_response(
-            request,
-            selector=selectors.enrollment_list,
-            serializer=EnrollmentSerializer,
-            filters=EnrollmentFilterSerializer,
-            course=_course(request, course_id),
-        )
-
-    @extend_schema(
-        tags=[TAG],
-        summary="Enroll a client by hand",
-        description="201 with a new enrollment (or a revoked one given access again; either publishes "
-        "courses.enrollment.created with the access link), 200 when the client already has access.",
-        request=EnrollmentGrantInputSerializer,
-        responses={
-            200: EnrollmentDetailSerializer,
-            201: EnrollmentDetailSerializer,
-            **error_responses(400, 401, 403, 404, 409),
-        },
-    )
-    def post(self, request, course_id):
-        course = _course(request, course_id)
-        data = validated(EnrollmentGrantInputSerializer, request.data)
-        result = services.enrollment_grant(course=course, **data)
-        return Response(
-            _enrollment_detail(result.enrollment),
-            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-        )
-
-
-def _enrollment_detail(enrollment: Enrollment) -> dict:
-    course = enrollment.course
-    return enrollment_detail_data(
-        enrollment, course_structure(course), selectors.progress_by_lesson(enrollment=enrollment)
-    )
-
-
-def _enrollment_response(request, enrollment_id: UUID) -> Response:
-    """The enrollment as the caller may see it now (read again after a change)."""
-    return Response(_enrollment_detail(_enrollment(request, enrollment_id)))
-
-
-class EnrollmentDetailView(CoachOrAdminView):
-    @extend_schema(
-        tags=[TAG],
-        summary="An enrollment with the learner's progress in every lesson, and its access link",
-        responses={200: EnrollmentDetailSerializer, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, enrollment_id):
-        return _enrollment_response(request, enrollment_id)
-
-
-class EnrollmentRevokeView(CoachOrAdminView):
-    @extend_schema(
-        tags=[TAG],
-        summary="Revoke an enrollment: its access link stops working at once",
-        request=None,
-        responses={200: EnrollmentDetailSerializer, **error_responses(401, 403, 404)},
-    )
-    def post(self, request, enrollment_id):
-        enrollment = _enrollment(request, enrollment_id)
-        services.enrollment_revoke(enrollment=enrollment)
-        return _enrollment_response(request, enrollment_id)
-
-
-class EnrollmentAccessLinkView(CoachOrAdminView):
-    @extend_schema(
-        tags=[TAG],
-        summary="Renew an enrollment's access link: the previous one stops working",
-        request=None,
-        responses={200: EnrollmentDetailSerializer, **error_responses(401, 403, 404)},
-    )
-    def post(self, request, enrollment_id):
-        enrollment = _enrollment(request, enrollment_id)
-        services.enrollment_access_link_renew(enrollment=enrollment)
-        return _enrollment_response(request, enrollment_id)
-
-
-class EnrollmentSnapshotListView(CoachOrAdminView):
-    @extend_schema(
-        tags=[TAG],
-        summary="An enrollment's daily progress snapshots, oldest first",
-        parameters=[SnapshotFilterSerializer],
-        responses={200: SnapshotSerializer(many=True), **error_responses(400, 401, 403, 404)},
-    )
-    def get(self, request, enrollment_id):
-        return self.list_response(
-            request,
-            selector=selectors.snapshot_list,
-            serializer=SnapshotSerializer,
-            filters=SnapshotFilterSerializer,
-            enrollment=_enrollment(request, enrollment_id),
-        )
-
-
-class CourseAggregatesView(CoachOrAdminView):
-    @extend_schema(
-        tags=[TAG],
-        summary="A course's aggregates and its drop-off per lesson",
-        responses={200: CourseAggregatesSerializer, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, course_id):
-        course = _course(request, course_id)
-        return Response(aggregates_data(selectors.course_aggregates(course=course)))
-
-
-# --- Learners ----------------------------------------------------------------------------------
-
-
-# A learner with the access link of one enrollment (request.user.enrollment). A comment, not a
-# docstring: drf-spectacular would show a docstring as every learner endpoint's description.
-class LearnerView(BaseView):
-    authentication_classes = [LearnerAccessAuthentication]
-    permission_classes: list[type[BasePermission]] = [IsLearner]
-
-
-class LearnerOutlineView(LearnerView):
-    @extend_schema(
-        tags=[LEARNER_TAG],
-        summary="The course as the learner sees it: open and locked items, and the learner's progress",
-        responses={200: OutlineSerializer, **error_responses(401, 403)},
-    )
-    def get(self, request):
-        return Response(outline_data(selectors.learner_outline(enrollment=request.user.enrollment)))
-
-
-class LearnerLessonView(LearnerView):
-    @extend_schema(
-        tags=[LEARNER_TAG],
-        summary="An open lesson with its content and the learner's progress (where to resume)",
-        description="A locked lesson: 403 lesson_locked with details.reason (drip or sequential), "
-        "details.opensAt and details.waitingForLessonId.",
-        responses={200: LearnerLessonSerializer, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, lesson_id):
-        lesson = get_or_404(selectors.learner_lesson(enrollment=request.user.enrollment, lesson_id=lesson_id), "lesson")
-        return Response(learner_lesson_data(lesson.lesson, lesson.progress, lesson.playback))
-
-
-class LearnerProgressView(LearnerView):
-    @extend_schema(
-        tags=[LEARNER_TAG],
-        summary="Record progress in a lesson",
-        description="Video: positionSeconds (where to resume) and, for the stretch watched since the last "
-        "report, watchedFromSeconds; watched seconds are a union, so rewatching adds nothing, and the video "
-        "completes at its threshold. Text and downloadable: completed=true. A report may count no more "
-        "than could have played since the previous one (COURSES_MAX_PLAYBACK_RATE).",
-        request=ProgressInputSerializer,
-        responses={200: ProgressRecordedSerializer, **error_responses(400, 401, 403, 404)},
-    )
-    def post(self, request, lesson_id):
-        data = validated(ProgressInputSerializer, request.data)
-        enrollment = request.user.enrollment
-        recorded = services.lesson_progress_record(
-            enrollment=enrollment,
-            lesson_id=lesson_id,
-            report=ProgressReport(**data),
-        )
-        lesson = course_structure(enrollment.course).lessons[lesson_id]
-        return Response(progress_recorded_data(recorded, lesson))
-
-
-# --- Public previews ---------------------------------------------------------------------------
-
-
-def _published_course(course_id: UUID) -> Course:
-    return get_or_404(selectors.published_course_get(course_id=course_id), "course")
-
-
-class CoursePreviewView(PublicView):
-    @extend_schema(
-        tags=[TAG],
-        summary="A published course's outline, for its sales page",
-        responses={200: PreviewSerializer, **error_responses(404)},
-    )
-    def get(self, request, course_id):
-        course = _published_course(course_id)
-        return Response(preview_data(course, course_structure(course)))
-
-
-class LessonPreviewView(PublicView):
-    @extend_schema(
-        tags=[TAG],
-        summary="A free-preview lesson of a published course",
-        responses={200: LearnerLessonSerializer, **error_responses(403, 404)},
-    )
-    def get(self, request, course_id, lesson_id):
-        course = _published_course(course_id)
-        lesson = get_or_404(selectors.preview_lesson_get(course=course, lesson_id=lesson_id), "lesson")
-        return Response(learner_lesson_data(lesson, NO_PROGRESS))
