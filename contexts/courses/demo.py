@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import uuid
-from io import StringIO
 
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from contexts.courses import services
 from contexts.courses.access import access_token_issue, access_url_for
 from contexts.courses.models import Coach, Course, LessonKind, MediaState
+from nlc.demo import events_replay_to
 
 DEMO_COACH_EMAIL = "coach@demo.nextlevelcoach.test"
 DEMO_LEARNER = ("learner@demo.nextlevelcoach.test", "Lee Learner")
@@ -29,21 +28,7 @@ DEMO_WORKBOOK_ASSET_ID = uuid.uuid5(uuid.NAMESPACE_URL, "https://nextlevelcoach.
 
 def _demo_coach() -> Coach | None:
     coach = Coach.objects.filter(email=DEMO_COACH_EMAIL).first()
-    if coach is None:
-        try:
-            call_command(
-                "events",
-                "replay",
-                "--type",
-                "auth.user.created",
-                "--to",
-                "courses",
-                "--since",
-                "2000-01-01T00:00:00+00:00",
-                stdout=StringIO(),
-            )
-        except CommandError:
-            return None
+    if coach is None and events_replay_to(context="courses", event_type="auth.user.created"):
         coach = Coach.objects.filter(email=DEMO_COACH_EMAIL).first()
     return coach
 

@@ -12,15 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from io import StringIO
 
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from contexts.leads import services
 from contexts.leads.data import CalendlyInvitee, Contact
 from contexts.leads.models import Coach, LeadForm, LeadStatus
 from nlc.clients import client_id_for
+from nlc.demo import events_replay_to
 
 DEMO_COACH_EMAIL = "coach@demo.nextlevelcoach.test"
 DEMO_FORM_NAME = "Start Strong landing page"
@@ -37,21 +36,7 @@ DEMO_TRANSACTION_ID = uuid.uuid5(uuid.NAMESPACE_URL, "https://nextlevelcoach.ai/
 
 def _demo_coach() -> Coach | None:
     coach = Coach.objects.filter(email=DEMO_COACH_EMAIL).first()
-    if coach is None:
-        try:
-            call_command(
-                "events",
-                "replay",
-                "--type",
-                "auth.user.created",
-                "--to",
-                "leads",
-                "--since",
-                "2000-01-01T00:00:00+00:00",
-                stdout=StringIO(),
-            )
-        except CommandError:
-            return None
+    if coach is None and events_replay_to(context="leads", event_type="auth.user.created"):
         coach = Coach.objects.filter(email=DEMO_COACH_EMAIL).first()
     return coach
 

@@ -11,15 +11,14 @@ itself, this writes the rows directly and publishes nothing.
 from __future__ import annotations
 
 import uuid
-from io import StringIO
 
 from django.core.files.base import ContentFile
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from contexts.media.models import Asset, AssetKind, AssetState, Coach, ProviderMapping
 from contexts.media.providers.files import file_save
 from contexts.media.services.uploads import STORAGE_PROVIDER
+from nlc.demo import events_replay_to
 
 DEMO_COACH_EMAIL = "coach@demo.nextlevelcoach.test"
 # The ids the courses demo's lessons name (the same derivation, so neither context imports the other).
@@ -29,21 +28,7 @@ DEMO_WORKBOOK_TITLE = "Momentum workbook"
 
 def _demo_coach() -> Coach | None:
     coach = Coach.objects.filter(email=DEMO_COACH_EMAIL).first()
-    if coach is None:
-        try:
-            call_command(
-                "events",
-                "replay",
-                "--type",
-                "auth.user.created",
-                "--to",
-                "media",
-                "--since",
-                "2000-01-01T00:00:00+00:00",
-                stdout=StringIO(),
-            )
-        except CommandError:
-            return None
+    if coach is None and events_replay_to(context="media", event_type="auth.user.created"):
         coach = Coach.objects.filter(email=DEMO_COACH_EMAIL).first()
     return coach
 
