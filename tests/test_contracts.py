@@ -58,6 +58,13 @@ ARCHITECTURE_EVENT_TYPES = [
     "leads.converted",
     # Added beside the architecture's table: a person erased on request (issue 12, privacy).
     "leads.client.erased",
+    # Added for analytics and notifications (issue 13): a profile's time zone, MRR movements, and
+    # the deliverability facts comms already kept.
+    "auth.user.updated",
+    "billing.subscription.updated",
+    "billing.subscription.canceled",
+    "comms.email.delivered",
+    "comms.email.complained",
     "integrations.webhook.received",
     "integrations.webhook.failed",
     "integrations.webhook.processed",
