@@ -15,6 +15,8 @@ EMAIL_SENT = "comms.email.sent"
 EMAIL_FAILED = "comms.email.failed"
 EMAIL_OPENED = "comms.email.opened"
 EMAIL_CLICKED = "comms.email.clicked"
+EMAIL_DELIVERED = "comms.email.delivered"
+EMAIL_COMPLAINED = "comms.email.complained"
 
 
 def _email_fields(message: Message) -> dict:
@@ -72,6 +74,22 @@ def email_clicked_publish(*, message: Message, url: str, clicked_at: datetime) -
             "url": url,
             "clickedAt": clicked_at,
         },
+        aggregate_id=message.id,
+    )
+
+
+def email_delivered_publish(*, message: Message, delivered_at: datetime) -> dict:
+    return publish(
+        EMAIL_DELIVERED,
+        {**_email_fields(message), "providerMessageId": message.provider_message_id, "deliveredAt": delivered_at},
+        aggregate_id=message.id,
+    )
+
+
+def email_complained_publish(*, message: Message, complained_at: datetime) -> dict:
+    return publish(
+        EMAIL_COMPLAINED,
+        {**_email_fields(message), "providerMessageId": message.provider_message_id, "complainedAt": complained_at},
         aggregate_id=message.id,
     )
 

@@ -1,6 +1,7 @@
 """Mailgun's events about the messages comms sent (delivered, opened, clicked, failed, complained,
 unsubscribed), as integrations hands on its verified webhooks: the message's status moves forward,
-opens and clicks are published, bounces, complaints and unsubscribes go on the suppression list.
+deliveries, opens, clicks, failures and complaints are published (a delivery and a complaint once per
+message), bounces, complaints and unsubscribes go on the suppression list.
 
 Each Mailgun event is applied once (claimed by its id). An event about a message comms does not know
 (another sender on the domain, a message deleted) is recorded as ignored, with a log line.
@@ -87,7 +88,10 @@ def _advance(message: Message, status: str, *, stamp: str, moment: datetime) -> 
 
 
 def _delivered(message: Message, event_data: dict[str, Any], moment: datetime) -> bool:
+    first = message.delivered_at is None
     _advance(message, MessageStatus.DELIVERED, stamp="delivered_at", moment=moment)
+    if first:  # Mailgun may report a delivery again (a retried webhook): published once per message
+        events.email_delivered_publish(message=message, delivered_at=moment)
     return True
 
 
@@ -121,10 +125,13 @@ def _failed(message: Message, event_data: dict[str, Any], moment: datetime) -> b
 
 
 def _complained(message: Message, event_data: dict[str, Any], moment: datetime) -> bool:
+    first = message.status != MessageStatus.COMPLAINED
     _advance(message, MessageStatus.COMPLAINED, stamp="failed_at", moment=moment)
     suppression_add(
         email=message.recipient_email, coach_id=message.coach_id, reason=SuppressionReason.COMPLAINT, message=message
     )
+    if first:  # published once per message, however often the complaint is reported
+        events.email_complained_publish(message=message, complained_at=moment)
     return True
 
 

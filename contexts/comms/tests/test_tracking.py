@@ -92,11 +92,25 @@ def _email_fields(message: Message) -> dict:
     }
 
 
-def test_delivered_moves_the_message_forward(envelope, deliver_event, sent):
+def test_delivered_moves_the_message_forward_and_is_published_once(envelope, deliver_event, sent):
+    # given Mailgun reports the delivery, integrations replays that webhook, and Mailgun reports the
+    # delivery again later under an event id of its own
     body = _body("delivered", message=sent)
-    deliver_event("comms", _webhook(envelope, body))
+    again = copy.deepcopy(body)
+    again["event-data"]["id"] = "second-delivered-report"
+    again["event-data"]["timestamp"] += 60
+    # when the three arrive
+    for report in (body, body, again):
+        deliver_event("comms", _webhook(envelope, report))
+    # then the message is delivered at the first report, and comms.email.delivered went out once
     sent.refresh_from_db()
     assert (sent.status, sent.delivered_at) == ("delivered", _moment(body))
+    (delivered,) = published_events(context="comms", event_type="comms.email.delivered")
+    assert delivered["payload"] == {**_email_fields(sent), "deliveredAt": _wire(_moment(body))}
+    assert sorted(MailgunEvent.objects.values_list("provider_event_id", "outcome")) == [
+        (f"hK7mQVt1QtqRiOfQXta4sw:{int(_moment(body).timestamp())}", "applied"),
+        (f"second-delivered-report:{int(_moment(again).timestamp())}", "applied"),
+    ]
 
 
 def test_an_open_is_published(envelope, deliver_event, sent):
@@ -159,12 +173,35 @@ def test_a_temporary_failure_is_published_and_changes_nothing_else(envelope, del
     assert failed["payload"]["severity"] == "temporary"
 
 
-def test_a_complaint_suppresses_the_address_for_the_coach(envelope, deliver_event, sent, coach_id):
+def test_a_complaint_suppresses_the_address_for_the_coach_and_is_published_once(
+    envelope, deliver_event, sent, coach_id
+):
+    # given the recipient's complaint, replayed, and reported again under another Mailgun event id
+    body = _body("complained", message=sent)
+    again = copy.deepcopy(body)
+    again["event-data"]["id"] = "second-complaint-report"
+    # when the three arrive
+    for report in (body, body, again):
+        deliver_event("comms", _webhook(envelope, report))
+    # then the message is complained, the address suppressed for the coach, and one event went out
+    sent.refresh_from_db()
+    assert (sent.status, sent.failed_at) == ("complained", _moment(body))
+    suppression = Suppression.objects.get()
+    assert (suppression.email, suppression.coach_id, suppression.reason) == ("joan@example.com", coach_id, "complaint")
+    (complained,) = published_events(context="comms", event_type="comms.email.complained")
+    assert complained["payload"] == {**_email_fields(sent), "complainedAt": _wire(_moment(body))}
+
+
+def test_a_complaint_after_the_delivery_publishes_both(envelope, deliver_event, sent):
+    deliver_event("comms", _webhook(envelope, _body("delivered", message=sent)))
     deliver_event("comms", _webhook(envelope, _body("complained", message=sent)))
     sent.refresh_from_db()
     assert sent.status == "complained"
-    suppression = Suppression.objects.get()
-    assert (suppression.email, suppression.coach_id, suppression.reason) == ("joan@example.com", coach_id, "complaint")
+    assert [event["type"] for event in published_events(context="comms")] == [
+        "comms.email.sent",
+        "comms.email.delivered",
+        "comms.email.complained",
+    ]
 
 
 def test_an_unsubscribe_suppresses_the_address_for_the_coach(envelope, deliver_event, sent, coach_id):
