@@ -585,3 +585,29 @@ if "comms" in NLC_CONTEXTS:
             "schedule": 60.0,
         },
     }
+
+# --- Notifications -----------------------------------------------------------------------------
+# In-app notifications and their live stream (decision 0009). The stream is served by the ASGI
+# process (Procfile `live`, uvicorn); under WSGI (runserver) it is cut after STREAM_WSGI_MAX_SECONDS.
+NOTIFICATIONS = {
+    # Read notifications older than this are deleted by beat (unread ones stay).
+    "RETENTION_DAYS": env.int("NOTIFICATIONS_RETENTION_DAYS", default=90),
+    # A stream ticket opens a stream this long after it was issued.
+    "STREAM_TICKET_SECONDS": env.int("NOTIFICATIONS_STREAM_TICKET_SECONDS", default=60),
+    # How often a stream reads its user's counter row, and when it sends a heartbeat comment.
+    "STREAM_POLL_SECONDS": env.float("NOTIFICATIONS_STREAM_POLL_SECONDS", default=1.0),
+    "STREAM_HEARTBEAT_SECONDS": env.float("NOTIFICATIONS_STREAM_HEARTBEAT_SECONDS", default=15.0),
+    # A connection's lifetime; the browser reconnects (Last-Event-ID) after STREAM_RETRY_MS.
+    "STREAM_MAX_SECONDS": env.float("NOTIFICATIONS_STREAM_MAX_SECONDS", default=600.0),
+    "STREAM_WSGI_MAX_SECONDS": env.float("NOTIFICATIONS_STREAM_WSGI_MAX_SECONDS", default=25.0),
+    "STREAM_RETRY_MS": env.int("NOTIFICATIONS_STREAM_RETRY_MS", default=3000),
+    # At most this many notifications read per poll (the rest follow on the next).
+    "STREAM_BATCH": env.int("NOTIFICATIONS_STREAM_BATCH", default=100),
+}
+if "notifications" in NLC_CONTEXTS:
+    from celery.schedules import crontab
+
+    CELERY_BEAT_SCHEDULE = {
+        **globals().get("CELERY_BEAT_SCHEDULE", {}),
+        "notifications-prune": {"task": "notifications.notification_prune", "schedule": crontab(hour=3, minute=40)},
+    }
