@@ -30,7 +30,7 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationForm
     change_password_form = PasswordSetForm
     ordering = ("email",)
-    list_display = ("email", "first_name", "last_name", "role", "status", "created_at")
+    list_display = ("email", "first_name", "last_name", "role", "status", "time_zone", "created_at")
     list_filter = ("role", "status")
     search_fields = ("email", "first_name", "last_name")
     readonly_fields = (
@@ -44,7 +44,7 @@ class UserAdmin(DjangoUserAdmin):
     )
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("first_name", "last_name")}),
+        ("Profile", {"fields": ("first_name", "last_name", "time_zone")}),
         ("Access", {"fields": ("role", "status", "is_superuser", "groups", "user_permissions")}),
         ("Security", {"fields": ("google_subject", "failed_login_count", "locked_until")}),
         ("Dates", {"fields": ("last_login", "created_at", "updated_at")}),

@@ -40,6 +40,11 @@ class EmailTakenError(InvalidFieldsError):
         super().__init__({"email": ["An account with this e-mail address already exists."]})
 
 
+class TimeZoneUnknownError(InvalidFieldsError):
+    def __init__(self) -> None:
+        super().__init__({"time_zone": ["Not a known IANA time zone name (e.g. Europe/Berlin)."]})
+
+
 class PasswordRejectedError(InvalidFieldsError):
     """The password validators refused a new password given as ``field``."""
 

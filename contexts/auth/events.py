@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from typing import Any
+
+from contexts.auth.models import Status
 from nlc.events import publish
 
 USER_CREATED = "auth.user.created"
+USER_UPDATED = "auth.user.updated"
 PASSWORD_RESET_REQUESTED = "auth.password.reset_requested"
+# auth.user.updated names statuses as the platform's contracts do: an account an admin disabled
+# (and may enable again) is "suspended". Auth has no "deactivated" (closed for good) accounts.
+CONTRACT_STATUS = {Status.ACTIVE: "active", Status.DISABLED: "suspended"}
 
 
 def user_created_publish(*, user, signup_method: str) -> dict:
@@ -38,5 +45,28 @@ def password_reset_requested_publish(*, user, reset_url: str, expires_at: dateti
             "expiresAt": expires_at,
             "requestedAt": requested_at,
         },
+        aggregate_id=user.id,
+    )
+
+
+def user_state(user) -> dict[str, Any]:
+    """What auth.user.updated tells of a user, by wire name: compare it before and after a change
+    to know its ``changedFields``."""
+    return {
+        "userId": str(user.id),
+        "coachId": str(user.coach_id) if user.coach_id else None,
+        "email": user.email,
+        "firstName": user.first_name,
+        "lastName": user.last_name,
+        "role": user.role,
+        "status": CONTRACT_STATUS[user.status],
+        "timeZone": user.time_zone,
+    }
+
+
+def user_updated_publish(*, user, changed_fields: list[str]) -> dict:
+    return publish(
+        USER_UPDATED,
+        {**user_state(user), "changedFields": changed_fields, "updatedAt": user.updated_at},
         aggregate_id=user.id,
     )

@@ -22,6 +22,10 @@ class Status(models.TextChoices):
     DISABLED = "disabled", "Disabled"
 
 
+# The time zone of a new identity until its person picks one.
+DEFAULT_TIME_ZONE = "UTC"
+
+
 class SignupMethod(models.TextChoices):
     PASSWORD = "password", "Sign-up with a password"
     GOOGLE = "google", "Sign-up with Google"
@@ -56,6 +60,8 @@ class User(TimeStampedModel, AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.COACH)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # IANA name (Europe/Berlin), checked against zoneinfo's database by the services.
+    time_zone = models.CharField(max_length=64, default=DEFAULT_TIME_ZONE)
     # The Google account (its stable "sub") linked to this identity, if any.
     google_subject = models.CharField(max_length=255, unique=True, null=True, blank=True)
     # Every token carries the generation it was issued in; raising it revokes all of them at once

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from contexts.auth.models import AuditKind, Role, Status
+from contexts.auth.models import DEFAULT_TIME_ZONE, AuditKind, Role, Status
 from nlc.api.serializers import CamelCaseSerializer
 
 PASSWORD_MAX_LENGTH = 128
+TIME_ZONE_MAX_LENGTH = 64
 
 
 def _password_field(**kwargs) -> serializers.CharField:
@@ -23,6 +24,7 @@ class UserSerializer(CamelCaseSerializer):
     role = serializers.ChoiceField(choices=Role.choices)
     status = serializers.ChoiceField(choices=Status.choices)
     coachId = serializers.UUIDField(allow_null=True)
+    timeZone = serializers.CharField(help_text="IANA time zone name, e.g. Europe/Berlin.")
     googleLinked = serializers.SerializerMethodField()
     hasPassword = serializers.SerializerMethodField()
     createdAt = serializers.DateTimeField()
@@ -64,6 +66,12 @@ class SignupInputSerializer(CamelCaseSerializer):
     password = _password_field()
     firstName = serializers.CharField(max_length=150)
     lastName = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    timeZone = serializers.CharField(
+        max_length=TIME_ZONE_MAX_LENGTH,
+        required=False,
+        default=DEFAULT_TIME_ZONE,
+        help_text="IANA time zone name, e.g. Europe/Berlin (default UTC).",
+    )
 
 
 class LoginInputSerializer(CamelCaseSerializer):
@@ -82,6 +90,9 @@ class RefreshInputSerializer(CamelCaseSerializer):
 class MeUpdateInputSerializer(CamelCaseSerializer):
     firstName = serializers.CharField(max_length=150, required=False)
     lastName = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    timeZone = serializers.CharField(
+        max_length=TIME_ZONE_MAX_LENGTH, required=False, help_text="IANA time zone name, e.g. Europe/Berlin."
+    )
 
 
 class PasswordChangeInputSerializer(CamelCaseSerializer):

@@ -83,6 +83,7 @@ class SignupView(PublicView):
             password=data["password"],
             first_name=data["first_name"],
             last_name=data["last_name"],
+            time_zone=data["time_zone"],
             origin=RequestOrigin.from_request(request),
         )
         return Response(_session(user, pair), status=status.HTTP_201_CREATED)
@@ -168,14 +169,19 @@ class MeView(AuthView):
 
     @extend_schema(
         tags=[TAG],
-        summary="Change my names",
+        summary="Change my names or time zone",
+        description="A change publishes auth.user.updated with the fields that changed; a request that "
+        "changes nothing publishes nothing.",
         request=MeUpdateInputSerializer,
         responses={200: UserSerializer, **error_responses(400, 401, 403)},
     )
     def patch(self, request):
         data = validated(MeUpdateInputSerializer, request.data)
         user = services.user_profile_update(
-            user=request.user, first_name=data.get("first_name"), last_name=data.get("last_name")
+            user=request.user,
+            first_name=data.get("first_name"),
+            last_name=data.get("last_name"),
+            time_zone=data.get("time_zone"),
         )
         return Response(UserSerializer(user).data)
 

@@ -1,14 +1,15 @@
 """What admins do to other identities (through the API or the Django admin): create one, change its
 role, status or names. A role or status change is audited and revokes the identity's sessions, so no
-token keeps the old role."""
+token keeps the old role; any change of what auth.user.updated tells publishes it."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
+from contexts.auth import events
 from contexts.auth.errors import CannotChangeOwnAccessError
 from contexts.auth.models import AuditKind, Role, SignupMethod, User
-from contexts.auth.services.accounts import user_create
+from contexts.auth.services.accounts import time_zone_validate, user_changes_publish, user_create
 from contexts.auth.services.audit import audit_entry_create
 from contexts.auth.services.passwords import password_reset_link_issue
 from contexts.auth.services.sessions import token_revoke_all
@@ -52,6 +53,7 @@ def user_access_update(
         if user.pk == actor.pk and ((role and role != user.role) or (status and status != user.status)):
             raise CannotChangeOwnAccessError()
         previous_role, previous_status = user.role, user.status
+        before = events.user_state(user)
         if role is not None:
             user.role = role
         if status is not None:
@@ -65,12 +67,14 @@ def user_access_update(
         _access_change_record(
             user=user, previous_role=previous_role, previous_status=previous_status, actor=actor, origin=origin
         )
+        user_changes_publish(user=user, before=before)
     return user
 
 
 def user_save_from_admin(*, user: User, actor: User, origin: RequestOrigin) -> User:
     """Save an identity edited in the Django admin; a role or status change is audited and revokes
     its sessions, as through the API."""
+    time_zone_validate(user.time_zone)
     with atomic("auth"):
         stored = User.objects.select_for_update().get(pk=user.pk)
         # The admin form does not edit these; keep what is stored, not what the form loaded.
@@ -81,6 +85,7 @@ def user_save_from_admin(*, user: User, actor: User, origin: RequestOrigin) -> U
         _access_change_record(
             user=user, previous_role=stored.role, previous_status=stored.status, actor=actor, origin=origin
         )
+        user_changes_publish(user=user, before=events.user_state(stored))
     return user
 
 
