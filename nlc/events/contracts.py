@@ -39,6 +39,10 @@ _EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 _FILE_NAME = re.compile(r"^(?P<event>[a-z][a-z0-9_.]*?)(?:\.v(?P<version>[1-9][0-9]*))?\.schema\.json$")
 # Domains whose producer is not the context of the same name.
 _DOMAIN_PRODUCERS = {"notify": "notifications"}
+# ``"x-publishers": "*"`` makes a contract a request type: any context publishes it from its own
+# outbox (the envelope's producer names the asker) and ``x-producer`` is the context that owns the
+# contract and acts on it (notify.user: docs/decisions/0009). Without it only x-producer publishes.
+ANY_PUBLISHER = "*"
 
 
 class ContractViolationError(ValueError):
@@ -118,6 +122,8 @@ class Contract:
     producer: str
     schema: dict = field(compare=False, repr=False)
     path: Path = field(compare=False)
+    # Who may publish it besides ``producer``: ANY_PUBLISHER, or no one (an ordinary event).
+    publishers: str | None = field(default=None, compare=False)
     _validator: Draft202012Validator = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -129,6 +135,10 @@ class Contract:
         errors = sorted(self._validator.iter_errors(payload), key=relevance, reverse=True)
         if errors:
             raise ContractViolationError(self.event_type, self.version, _describe(errors))
+
+    def may_publish(self, context: str) -> bool:
+        """Whether ``context`` may publish this contract from its own outbox."""
+        return context == self.producer or self.publishers == ANY_PUBLISHER
 
     @property
     def fingerprint(self) -> str:
@@ -265,9 +275,17 @@ def _load(path: Path, directory: Path) -> tuple[Contract | None, list[str]]:
     version, problems = _version_of(relative, schema, name["version"])
     problems += _schema_problems(relative, event_type, schema, version)
     producer = schema.get("x-producer")
+    publishers = schema.get("x-publishers")
+    if publishers not in (None, ANY_PUBLISHER):
+        problems.append(f"{relative}: x-publishers is {ANY_PUBLISHER!r} (any context) or absent, not {publishers!r}")
     if problems or version is None or not isinstance(producer, str):
         return None, problems
-    return Contract(event_type=event_type, version=version, producer=producer, schema=schema, path=path), []
+    return (
+        Contract(
+            event_type=event_type, version=version, producer=producer, schema=schema, path=path, publishers=publishers
+        ),
+        [],
+    )
 
 
 def _version_of(relative: Path, schema: dict[str, Any], named: str | None) -> tuple[int | None, list[str]]:

@@ -36,14 +36,20 @@ def publish(
     aggregate_id: str | UUID | None = None,
     version: int | None = None,
     source: str | None = None,
+    context: str | None = None,
 ) -> dict[str, Any]:
     """Write ``event_type`` with ``payload`` to the producing context's outbox; return the envelope.
 
-    Raises PublishError outside a transaction on the producer's alias, and ContractViolationError (with
-    nothing written) when the payload breaks the contract.
+    ``context`` names the publishing context when it is not the contract's producer, which only a
+    request type allows (``x-publishers``, e.g. notify.user): the row goes to that context's outbox
+    and the envelope's producer names it. Raises PublishError outside a transaction on the
+    publisher's alias or for a context the contract does not let publish, and ContractViolationError
+    (with nothing written) when the payload breaks the contract.
     """
     contract = registry().get(event_type, version)
-    producer = contract.producer
+    producer = context or contract.producer
+    if not contract.may_publish(producer):
+        raise PublishError(f"{event_type} is published by {contract.producer} only, not by {producer}")
     if producer not in settings.NLC_CONTEXTS:
         raise PublishError(f"{event_type} is published by {producer}, which this process does not run")
     alias = alias_for_context(producer)
