@@ -225,3 +225,14 @@ def lead_status_sequences_start(event: Event) -> None:
         client_id=client_id,
         event_type=event.type,
     )
+
+
+# --- Privacy ----------------------------------------------------------------------------------------
+
+
+@handles("leads.client.erased", versions=(1,))
+def client_erased(event: Event) -> None:
+    """The coach had the person erased: their address and mail go, and the coach never mails them again."""
+    services.client_erase(
+        coach_id=event.uuid("coachId"), client_id=event.uuid("clientId"), erased_at=event.moment("erasedAt")
+    )

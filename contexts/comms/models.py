@@ -100,6 +100,8 @@ class Message(TimeStampedModel):
     clicked_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # The recipient was erased (leads.client.erased): address, name and bodies are blank since.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
@@ -145,6 +147,25 @@ class Suppression(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.reason}, {self.coach_id or 'platform'})"
+
+
+class ErasedClient(models.Model):
+    """A person erased at a coach's request (``leads.client.erased``): that coach mails them no more.
+
+    Kept without the address: the ``client_id`` is ``nlc.clients.client_id_for(coach_id, email)``, a
+    hash of the coach and the normalized address, so a send finds out by deriving the id of its
+    recipient."""
+
+    id = models.BigAutoField(primary_key=True)
+    coach_id = models.UUIDField()
+    client_id = models.UUIDField()
+    erased_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("coach_id", "client_id"), name="comms_erased_client_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} erased for {self.coach_id}"
 
 
 class CoachContact(models.Model):

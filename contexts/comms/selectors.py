@@ -13,6 +13,7 @@ from contexts.comms.models import (
     Category,
     ClientContact,
     CoachContact,
+    ErasedClient,
     Message,
     MessageStatus,
     ScheduledEmail,
@@ -25,6 +26,7 @@ from contexts.comms.models import (
 )
 from nlc.api.principal import Principal
 from nlc.api.scoping import scope_to_principal
+from nlc.clients import client_id_for
 
 
 @dataclass(frozen=True)
@@ -74,17 +76,32 @@ def coach_contact_get(*, coach_id: UUID) -> CoachContact | None:
     return CoachContact.objects.filter(coach_id=coach_id).first()
 
 
+ERASED = "erased"
+
+
 def suppression_reason_for(*, email: str, coach_id: UUID | None, category: str) -> str | None:
     """Why ``email`` must not get this mail (a suppression's reason), or None.
 
     Marketing mail: any suppression of the coach or of the whole platform. Transactional mail (a
-    reset, a receipt): only a hard bounce, since the address does not exist.
+    reset, a receipt): only a hard bounce, since the address does not exist. A person the coach had
+    erased gets no mail of the coach at all (``erased``).
     """
+    if coach_id is not None and email.strip() and erased_client_ids(pairs=[(coach_id, email)]):
+        return ERASED
     scope = Q(coach_id__isnull=True) | Q(coach_id=coach_id) if coach_id else Q(coach_id__isnull=True)
     rows = Suppression.objects.filter(scope, email__iexact=email)
     if category != Category.MARKETING:
         rows = rows.filter(reason=SuppressionReason.HARD_BOUNCE)
     return rows.values_list("reason", flat=True).first()
+
+
+def erased_client_ids(*, pairs: list[tuple[UUID, str]]) -> set[tuple[UUID, UUID]]:
+    """Of the (coach, e-mail) pairs, the (coach, clientId) of those the coach had erased: one query."""
+    wanted = {(coach_id, client_id_for(coach_id=coach_id, email=email)) for coach_id, email in pairs if email.strip()}
+    if not wanted:
+        return set()
+    rows = ErasedClient.objects.filter(client_id__in={client_id for _, client_id in wanted})
+    return {pair for pair in rows.values_list("coach_id", "client_id") if pair in wanted}
 
 
 def message_by_provider_reference(*, message_id: str | None, provider_message_id: str | None) -> Message | None:

@@ -96,3 +96,9 @@ def lesson_media_failed(event: Event) -> None:
 @handles("media.asset.deleted", versions=(1,))
 def lesson_media_deleted(event: Event) -> None:
     _media_state_apply(event, state=MediaState.DELETED, at_field="deletedAt")
+
+
+@handles("leads.client.erased", versions=(1,))
+def learner_erased(event: Event) -> None:
+    """The coach had the person erased: their enrollments are anonymized and their links revoked."""
+    services.client_erase(coach_id=event.uuid("coachId"), client_id=event.uuid("clientId"))

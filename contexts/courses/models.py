@@ -49,6 +49,7 @@ class EnrollmentSource(models.TextChoices):
 class RevokeReason(models.TextChoices):
     REFUND = "refund", "Payment refunded"
     COACH = "coach", "Revoked by the coach"
+    ERASED = "erased", "The learner was erased"
 
 
 # --- Copies of other contexts' data -----------------------------------------------------------

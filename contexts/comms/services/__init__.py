@@ -1,6 +1,7 @@
 """Writes of the comms context (a package: sending, transactional mail, tracking, suppression)."""
 
 from contexts.comms.services.audiences import client_contact_record, course_member_record
+from contexts.comms.services.privacy import client_erase
 from contexts.comms.services.scheduled import (
     recipients_of,
     scheduled_email_cancel,
@@ -47,6 +48,7 @@ from contexts.comms.services.transactional import (
 
 __all__ = [
     "client_contact_record",
+    "client_erase",
     "coach_signup_record",
     "course_member_record",
     "default_from_name",

@@ -34,6 +34,7 @@ from contexts.comms.errors import TemplateMissingError
 from contexts.comms.models import Category, Message, MessageStatus
 from contexts.comms.providers import email_provider, email_provider_name
 from contexts.comms.rendering import render_email
+from nlc.clients import client_id_for
 from nlc.db.transactions import atomic, on_commit
 from nlc.errors import ProviderError
 
@@ -44,6 +45,15 @@ UNSUBSCRIBE_SALT = "comms.unsubscribe"
 REDACTED = "[link removed after sending]"
 MAX_RETRY_SECONDS = 3600
 TERMINAL = frozenset({MessageStatus.FAILED, MessageStatus.SUPPRESSED})
+# What is left of a message to a person erased: no address, no name, no content.
+ERASED_FIELDS: dict[str, Any] = {
+    "recipient_email": "",
+    "recipient_name": "",
+    "subject": "",
+    "text_body": "",
+    "html_body": "",
+    "secrets": [],
+}
 
 
 def message_queue(
@@ -100,6 +110,9 @@ def message_queue(
         "status": MessageStatus.SUPPRESSED if suppressed else MessageStatus.QUEUED,
         "last_error": f"suppressed: {suppressed}" if suppressed else "",
     }
+    if suppressed == selectors.ERASED:
+        # The coach had this person erased: the row says a mail was asked for, and no more.
+        fields.update(ERASED_FIELDS, erased_at=timezone.now())
     with atomic(CONTEXT):
         try:
             with atomic(CONTEXT):
@@ -135,8 +148,9 @@ def message_send_enqueue(*, message_id: UUID) -> None:
 
 def message_deliver(*, message_id: UUID) -> str:
     """Send one queued message through its provider; what came of it: ``sent``, ``retry`` (due again at
-    ``next_attempt_at``), ``failed``, ``throttled`` (the domain's rate is used up: due again in a
-    second) or ``skipped`` (not due, or not queued: sent already, or another worker has it)."""
+    ``next_attempt_at``), ``failed``, ``suppressed`` (its coach had the recipient erased),
+    ``throttled`` (the domain's rate is used up: due again in a second) or ``skipped`` (not due, or
+    not queued: sent already, or another worker has it)."""
     message_id = UUID(str(message_id))
     return message_send_batch(message_id=message_id, limit=1).get(message_id, "skipped")
 
@@ -150,8 +164,9 @@ def message_send_batch(*, message_id: UUID, limit: int) -> dict[UUID, str]:
     claimed are sent by the sweeper once their claim is stale.
     """
     claimed = _claim(message_id, limit=limit)
-    provider = email_provider()
     outcomes: dict[UUID, str] = {}
+    claimed = _without_erased(claimed, outcomes)
+    provider = email_provider()
     for index, message in enumerate(claimed):
         if not _send_slot_take():
             for waiting in claimed[index:]:
@@ -188,6 +203,33 @@ def _claim(message_id: UUID, *, limit: int) -> list[Message]:
     for message in messages:
         message.status, message.attempts, message.sending_started_at = MessageStatus.SENDING, message.attempts + 1, now
     return messages
+
+
+def _without_erased(claimed: list[Message], outcomes: dict[UUID, str]) -> list[Message]:
+    """The claimed messages less those to a person their coach had erased since they were queued
+    (one query): those are ``suppressed`` and emptied, never sent."""
+    erased = selectors.erased_client_ids(
+        pairs=[(message.coach_id, message.recipient_email) for message in claimed if message.coach_id is not None]
+    )
+    if not erased:
+        return claimed
+    dropped = [
+        message
+        for message in claimed
+        if message.coach_id is not None
+        and (message.coach_id, client_id_for(coach_id=message.coach_id, email=message.recipient_email)) in erased
+    ]
+    now = timezone.now()
+    for message in dropped:
+        _claimed_by(message).update(
+            status=MessageStatus.SUPPRESSED,
+            last_error=f"suppressed: {selectors.ERASED}",
+            erased_at=now,
+            updated_at=now,
+            **ERASED_FIELDS,
+        )
+        outcomes[message.id] = "suppressed"
+    return [message for message in claimed if message not in dropped]
 
 
 def _due(now: datetime) -> Q:

@@ -164,8 +164,11 @@ def _advance(run: SequenceRun, *, now) -> None:
     if run.sequence.status != SequenceStatus.ACTIVE:
         _exit(run, "sequence_cancelled", now=now)
         return
-    if selectors.suppression_reason_for(email=run.recipient_email, coach_id=run.coach_id, category=Category.MARKETING):
-        _exit(run, "unsubscribed", now=now)
+    reason = selectors.suppression_reason_for(
+        email=run.recipient_email, coach_id=run.coach_id, category=Category.MARKETING
+    )
+    if reason:
+        _exit(run, selectors.ERASED if reason == selectors.ERASED else "unsubscribed", now=now)
         return
     steps = list(run.sequence.steps.order_by("position"))
     step = steps[run.next_position]

@@ -47,6 +47,12 @@ def mailgun_event_apply(*, provider_event_id: str, data: dict[str, Any]) -> str:
                 MailgunEvent, provider_event_id=claim_id, outcome=ProviderEventOutcome.IGNORED, note="unknown message"
             )
             return "ignored"
+        if message.erased_at is not None:
+            # Its recipient was erased since: nothing of theirs is kept, nothing is published.
+            provider_event_outcome(
+                MailgunEvent, provider_event_id=claim_id, outcome=ProviderEventOutcome.IGNORED, note="erased recipient"
+            )
+            return "ignored"
         applied = _APPLY.get(kind, _nothing)(message, event_data, moment)
         if not applied:
             provider_event_outcome(

@@ -8,7 +8,8 @@ this hot path). Rows are always locked in this order, so writers never deadlock 
 media asset, course, lesson progress, lesson stats, enrollment, course stats.
 
 The modules: ``authoring`` (courses, modules, lessons), ``enrollments``, ``progress``, ``counters``
-(the aggregates), ``snapshots``, ``copies`` (local copies of other contexts' data).
+(the aggregates), ``snapshots``, ``copies`` (local copies of other contexts' data), ``privacy``
+(erasure).
 """
 
 from contexts.courses.services.authoring import (
@@ -37,10 +38,12 @@ from contexts.courses.services.enrollments import (
     enrollment_revoke,
     enrollment_revoke_for_refund,
 )
+from contexts.courses.services.privacy import client_erase
 from contexts.courses.services.progress import lesson_progress_record
 from contexts.courses.services.snapshots import progress_snapshot_take
 
 __all__ = [
+    "client_erase",
     "coach_copy_save",
     "course_archive",
     "course_create",
