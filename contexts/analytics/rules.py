@@ -50,6 +50,7 @@ MOMENT_FIELDS: dict[str, str] = {
     "leads.lead.created": "createdAt",
     "leads.status.changed": "changedAt",
     "leads.converted": "convertedAt",
+    "leads.lead.tagged": "taggedAt",
     "leads.client.erased": "erasedAt",
     "media.asset.created": "createdAt",
     "media.asset.ready": "readyAt",
@@ -60,15 +61,6 @@ MOMENT_FIELDS: dict[str, str] = {
     "integrations.webhook.processed": "processedAt",
     "notify.user": "createdAt",
 }
-# Types with a second contract version (both are accepted); every other type has one.
-VERSIONED_TYPES = (
-    "leads.lead.created",
-    "leads.status.changed",
-    "media.asset.created",
-    "media.asset.ready",
-    "media.asset.failed",
-)
-SINGLE_VERSION_TYPES = tuple(sorted(set(MOMENT_FIELDS) - set(VERSIONED_TYPES)))
 # Never logged: bearer links (a learner's access link, a player URL with its privacy hash).
 SECRET_FIELDS = frozenset({"accessUrl", "playbackUrl"})
 # What an erasure removes from the logged payloads of that client.

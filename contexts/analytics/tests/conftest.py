@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from contexts.analytics.rules import VERSIONED_TYPES
 from nlc.db.transactions import alias_of
+from nlc.events.contracts import registry
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def feed(envelope, deliver_event, django_capture_on_commit_callbacks):
     does once the consumer's transaction commits (the fold). Returns the envelope."""
 
     def deliver(event_type: str, payload: dict, *, version: int | None = None, again: dict | None = None) -> dict:
-        sent = again or envelope(event_type, payload, version=version or (2 if event_type in VERSIONED_TYPES else 1))
+        sent = again or envelope(event_type, payload, version=version or registry().latest_version(event_type))
         with django_capture_on_commit_callbacks(using=alias_of("analytics"), execute=True):
             deliver_event("analytics", sent)
         return sent

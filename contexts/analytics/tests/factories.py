@@ -17,7 +17,7 @@ def _id() -> str:
 
 
 def payment(coach_id, at: str, *, amount: int = 10000, currency: str = "USD", kind: str = "course_purchase", **over):
-    client_id = over.pop("client_id", _id())
+    client_id = over.pop("client_id", None) or _id()
     return {
         "transactionId": _id(),
         "coachId": str(coach_id),

@@ -25,9 +25,7 @@ def _days(client) -> dict:
 
 
 def _state() -> list[tuple]:
-    return sorted(
-        DayMetric.objects.values_list("scope", "coach_id", "day", "metric", "dimension", "value").order_by()
-    )
+    return sorted(DayMetric.objects.values_list("scope", "coach_id", "day", "metric", "dimension", "value").order_by())
 
 
 def _feed_week(feed, coach_id, other_coach_id) -> list[dict]:
@@ -100,9 +98,7 @@ def test_rebuild_of_one_coach_since_a_day_rewrites_only_those_days(feed, coach_i
     # when the coach is rebuilt from the 4th on
     call_command("analytics", "rebuild", "--coach", str(coach_id), "--since", "2026-03-04", stdout=StringIO())
     # then the 6th is right again and the 2nd untouched
-    assert set(_state()) - set(live) == {
-        row for row in _state() if row[1] == coach_id and str(row[2]) == "2026-03-02"
-    }
+    assert set(_state()) - set(live) == {row for row in _state() if row[1] == coach_id and str(row[2]) == "2026-03-02"}
     assert all(row[5] == 77 for row in _state() if row[1] == coach_id and str(row[2]) == "2026-03-02")
 
 

@@ -12,7 +12,10 @@ def week_events(coach_id) -> list[tuple[str, dict]]:
     enrollment_id, course_id, client_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     return [
         ("billing.payment.completed", make.payment(coach_id, "2026-03-03T02:00:00Z", amount=10000, currency="USD")),
-        ("billing.payment.completed", make.payment(coach_id, "2026-03-04T12:00:00Z", amount=5000, currency="EUR", kind="other")),
+        (
+            "billing.payment.completed",
+            make.payment(coach_id, "2026-03-04T12:00:00Z", amount=5000, currency="EUR", kind="other"),
+        ),
         ("billing.payment.refunded", make.refund(coach_id, "2026-03-05T03:30:00Z", amount=3000, currency="USD")),
         ("leads.lead.created", make.lead(coach_id, "2026-03-02T23:30:00Z", source="landing_page")),
         ("leads.lead.created", make.lead(coach_id, "2026-03-06T01:00:00Z", source="calendly")),
