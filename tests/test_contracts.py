@@ -58,6 +58,8 @@ ARCHITECTURE_EVENT_TYPES = [
     "leads.converted",
     # Added beside the architecture's table: a person erased on request (issue 12, privacy).
     "leads.client.erased",
+    # Added for comms' sequences triggered by a tag (issue 10): a tag newly added to a lead.
+    "leads.lead.tagged",
     # Added for analytics and notifications (issue 13): a profile's time zone, MRR movements, and
     # the deliverability facts comms already kept.
     "auth.user.updated",

@@ -209,6 +209,23 @@ def lead_sequences_start(event: Event) -> None:
     )
 
 
+@handles("leads.lead.tagged", versions=(1,))
+def lead_tag_sequences_start(event: Event) -> None:
+    """A tag newly added to a lead: the coach's sequences triggered by that tag start."""
+    coach_id, client_id, email = event.uuid("coachId"), event.uuid("clientId"), event.text("email")
+    name = " ".join(part for part in (event.optional_text("firstName"), event.optional_text("lastName")) if part)
+    services.client_contact_record(coach_id=coach_id, client_id=client_id, email=email, name=name)
+    services.sequence_runs_start_for(
+        coach_id=coach_id,
+        trigger=SequenceTrigger.LEAD_TAGGED,
+        value=event.text("tag"),
+        email=email,
+        name=name,
+        client_id=client_id,
+        event_type=event.type,
+    )
+
+
 @handles("leads.status.changed", versions=(1, 2))
 def lead_status_sequences_start(event: Event) -> None:
     coach_id, client_id = event.uuid("coachId"), event.uuid("clientId")

@@ -32,6 +32,13 @@ class HeaderInjectionError(InvalidInputError):
     message = "Subjects and names may not contain line breaks."
 
 
+class SequenceTriggerValueInvalidError(InvalidInputError):
+    """A sequence's trigger value that its trigger cannot match (an unknown lead status, a bad tag)."""
+
+    code = "sequence_trigger_value_invalid"
+    message = "The trigger's value does not fit its trigger."
+
+
 class UnsubscribeLinkInvalidError(InvalidInputError):
     code = "unsubscribe_link_invalid"
     message = "This unsubscribe link is not valid."

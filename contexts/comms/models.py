@@ -243,6 +243,7 @@ class CourseMember(models.Model):
 class SequenceTrigger(models.TextChoices):
     LEAD_CREATED = "lead_created", "A lead is created"
     LEAD_STATUS = "lead_status", "A lead reaches a status"
+    LEAD_TAGGED = "lead_tagged", "A lead is given a tag"
     ENROLLMENT_CREATED = "enrollment_created", "A client is enrolled (in any course, or one)"
     MANUAL = "manual", "Started by the coach"
 
@@ -259,7 +260,9 @@ class Sequence(TimeStampedModel):
     coach_id = models.UUIDField(db_index=True)
     name = models.CharField(max_length=200)
     trigger = models.CharField(max_length=20, choices=SequenceTrigger.choices)
-    trigger_value = models.CharField(max_length=100, blank=True, help_text="A course id or a lead status; blank: any.")
+    trigger_value = models.CharField(
+        max_length=100, blank=True, help_text="A course id (blank: any), a lead status or a tag."
+    )
     exit_on_purchase = models.BooleanField(default=True)
     status = models.CharField(max_length=10, choices=SequenceStatus.choices, default=SequenceStatus.ACTIVE)
     cancelled_at = models.DateTimeField(null=True, blank=True)

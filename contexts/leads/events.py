@@ -22,6 +22,7 @@ LEAD_CREATED = "leads.lead.created"
 STATUS_CHANGED = "leads.status.changed"
 CONVERTED = "leads.converted"
 CLIENT_ERASED = "leads.client.erased"
+LEAD_TAGGED = "leads.lead.tagged"
 
 
 def _or_none(value: str) -> str | None:
@@ -68,6 +69,31 @@ def status_changed_publish(
         },
         aggregate_id=lead.client_id,
     )
+
+
+def lead_tagged_publish(
+    *, lead: Lead, tags: list[str], tagged_by_user_id: UUID | None, tagged_at: datetime
+) -> list[dict[str, Any]]:
+    """One ``leads.lead.tagged`` per tag newly added to the lead (the caller leaves out those it had)."""
+    first_name, last_name = name_split(lead.name)
+    return [
+        publish(
+            LEAD_TAGGED,
+            {
+                "leadId": lead.id,
+                "coachId": lead.coach_id,
+                "clientId": lead.client_id,
+                "email": lead.email,
+                "firstName": first_name,
+                "lastName": last_name,
+                "tag": tag,
+                "taggedByUserId": tagged_by_user_id,
+                "taggedAt": tagged_at,
+            },
+            aggregate_id=lead.client_id,
+        )
+        for tag in tags
+    ]
 
 
 def converted_publish(

@@ -214,7 +214,13 @@ class LeadDetailView(CoachOrAdminView):
     def patch(self, request, lead_id):
         lead = get_or_404(selectors.lead_get(principal=request.user, lead_id=lead_id), "lead")
         data = validated(LeadUpdateInputSerializer, request.data)
-        lead = services.lead_update(lead=lead, name=data.get("name"), phone=data.get("phone"), tags=data.get("tags"))
+        lead = services.lead_update(
+            lead=lead,
+            name=data.get("name"),
+            phone=data.get("phone"),
+            tags=data.get("tags"),
+            changed_by_user_id=request.user.id,
+        )
         return Response(LeadSerializer(lead).data)
 
 

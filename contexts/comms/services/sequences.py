@@ -10,6 +10,7 @@ step twice. A run stops on its exit rules: the recipient bought (``exit_on_purch
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from datetime import timedelta
 from uuid import UUID
@@ -17,7 +18,7 @@ from uuid import UUID
 from django.utils import timezone
 
 from contexts.comms import events, selectors
-from contexts.comms.errors import TemplateMissingError, TemplateRenderError
+from contexts.comms.errors import SequenceTriggerValueInvalidError, TemplateMissingError, TemplateRenderError
 from contexts.comms.models import (
     Category,
     RunStatus,
@@ -25,16 +26,20 @@ from contexts.comms.models import (
     SequenceRun,
     SequenceStatus,
     SequenceStep,
+    SequenceTrigger,
 )
 from contexts.comms.rendering import single_line
 from contexts.comms.services.sending import message_queue
 from nlc.db.transactions import atomic
 from nlc.errors import ConflictError, InvalidInputError
+from nlc.events.contracts import registry
 
 logger = logging.getLogger(__name__)
 CONTEXT = "comms"
 MAX_STEPS = 20
 STEP_NAMESPACE = uuid.UUID("6f0f64f5-3f8e-4d3c-9f69-5b0b8d1f2a10")
+# A tag as leads keeps it (trimmed, lower case; leads' rules.tag_valid).
+TAG = re.compile(r"^[a-z0-9_][a-z0-9_ .-]{0,49}$")
 
 
 def sequence_create(
@@ -48,6 +53,7 @@ def sequence_create(
 ) -> Sequence:
     """A sequence of ``steps`` (template key, delay in seconds); every key must be a template the
     coach's mail can use."""
+    trigger_value = _trigger_value(trigger, trigger_value)
     if not 1 <= len(steps) <= MAX_STEPS:
         raise InvalidInputError(field_errors={"steps": [f"Between 1 and {MAX_STEPS} steps."]})
     unknown = sorted({key for key, _ in steps if selectors.template_resolve(key=key, coach_id=coach_id) is None})
@@ -70,6 +76,46 @@ def sequence_create(
             for position, (key, delay) in enumerate(steps)
         )
     return sequence
+
+
+def _trigger_value(trigger: str, value: str) -> str:
+    """The trigger's value as stored, or a 400 naming what is wrong: a lead status (one of the
+    pipeline's, as leads' contract lists them), a tag (as leads keeps tags: trimmed, lower case), a
+    course id or blank (any course) for enrollments, nothing for the other triggers."""
+    value = value.strip()
+    if trigger == SequenceTrigger.LEAD_STATUS:
+        statuses = lead_statuses()
+        if value not in statuses:
+            raise SequenceTriggerValueInvalidError(
+                field_errors={"trigger_value": [f"A lead status: one of {', '.join(statuses)}."]}
+            )
+        return value
+    if trigger == SequenceTrigger.LEAD_TAGGED:
+        tag = " ".join(value.split()).lower()
+        if not TAG.match(tag):
+            raise SequenceTriggerValueInvalidError(
+                field_errors={
+                    "trigger_value": ["A tag: at most 50 letters, digits, spaces, dots, dashes or underscores."]
+                }
+            )
+        return tag
+    if trigger == SequenceTrigger.ENROLLMENT_CREATED:
+        if value:
+            try:
+                return str(uuid.UUID(value))
+            except ValueError as error:
+                raise SequenceTriggerValueInvalidError(
+                    field_errors={"trigger_value": ["A course id, or blank for any course."]}
+                ) from error
+        return ""
+    if value:
+        raise SequenceTriggerValueInvalidError(field_errors={"trigger_value": ["This trigger takes no value."]})
+    return ""
+
+
+def lead_statuses() -> list[str]:
+    """The pipeline's statuses, as the current contract of ``leads.status.changed`` lists them."""
+    return list(registry().get("leads.status.changed").schema["properties"]["toStatus"]["enum"])
 
 
 def sequence_cancel(*, sequence: Sequence) -> Sequence:

@@ -150,3 +150,45 @@ def test_sequences_and_scheduled_emails_are_each_coachs_own(coach_client, other_
     assert admin_client.get("/comms/sequences").json()["count"] == 1
     assert admin_client.get(f"/comms/scheduled-emails/{scheduled['id']}").status_code == 200
     assert admin_client.post("/comms/sequences", SEQUENCE, format="json").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("trigger", "value", "stored"),
+    [
+        ("lead_status", "contacted", "contacted"),
+        ("lead_tagged", "  VIP  Clients ", "vip clients"),
+        ("enrollment_created", "", ""),
+        ("enrollment_created", "0C0AC000-0000-4000-8000-0000000000AA", "0c0ac000-0000-4000-8000-0000000000aa"),
+        ("lead_created", "", ""),
+    ],
+)
+def test_a_trigger_value_is_stored_as_its_trigger_matches_it(coach_client, trigger, value, stored):
+    response = coach_client.post(
+        "/comms/sequences", {**SEQUENCE, "trigger": trigger, "triggerValue": value}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert (response.json()["trigger"], response.json()["triggerValue"]) == (trigger, stored)
+
+
+@pytest.mark.parametrize(
+    ("trigger", "value", "error"),
+    [
+        ("lead_status", "", "A lead status: one of new, contacted, booked, client, lost."),
+        ("lead_status", "won", "A lead status: one of new, contacted, booked, client, lost."),
+        ("lead_tagged", "", "A tag: at most 50 letters, digits, spaces, dots, dashes or underscores."),
+        ("lead_tagged", "vip!", "A tag: at most 50 letters, digits, spaces, dots, dashes or underscores."),
+        ("lead_tagged", "x" * 51, "A tag: at most 50 letters, digits, spaces, dots, dashes or underscores."),
+        ("enrollment_created", "strength-101", "A course id, or blank for any course."),
+        ("lead_created", "vip", "This trigger takes no value."),
+        ("manual", "vip", "This trigger takes no value."),
+    ],
+)
+def test_a_trigger_value_its_trigger_cannot_match_is_refused(coach_client, trigger, value, error):
+    response = coach_client.post(
+        "/comms/sequences", {**SEQUENCE, "trigger": trigger, "triggerValue": value}, format="json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "sequence_trigger_value_invalid"
+    assert body["fieldErrors"] == {"triggerValue": [error]}
+    assert Sequence.objects.count() == 0

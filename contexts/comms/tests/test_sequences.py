@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from contexts.comms import services
-from contexts.comms.models import Message, RunStatus, SequenceRun, Template
+from contexts.comms.models import ClientContact, Message, RunStatus, SequenceRun, Template
 from nlc.clients import client_id_for
 from nlc.errors import InvalidInputError
 from nlc.events.contracts import registry
@@ -275,3 +275,50 @@ def test_a_step_naming_an_unknown_template_is_refused(coach_id):
             coach_id=coach_id, name="X", trigger="manual", trigger_value="", exit_on_purchase=True, steps=[("nope", 0)]
         )
     assert refused.value.code == "template_not_found"
+
+
+def test_a_new_tag_starts_its_sequence(coach_id, envelope, deliver_event):
+    # given the coach's sequence for leads tagged "vip", and one for "runner"
+    Template.objects.create(key="vip", coach_id=coach_id, version=1, category="marketing", subject="Hi", text_body="x")
+    for tag in ("vip", "runner"):
+        services.sequence_create(
+            coach_id=coach_id,
+            name=f"Tagged {tag}",
+            trigger="lead_tagged",
+            trigger_value=tag,
+            exit_on_purchase=True,
+            steps=[("vip", 0)],
+        )
+    lead = _lead(coach_id)
+
+    def tagged(tag: str) -> dict:
+        return envelope(
+            "leads.lead.tagged",
+            {
+                "leadId": lead["leadId"],
+                "coachId": str(coach_id),
+                "clientId": lead["clientId"],
+                "email": "lena@example.com",
+                "firstName": "Lena",
+                "lastName": "Lead",
+                "tag": tag,
+                "taggedByUserId": None,
+                "taggedAt": "2026-12-02T10:00:00Z",
+            },
+        )
+
+    # when leads announces the tag vip (delivered twice), and a tag no sequence waits for
+    event = tagged("vip")
+    deliver_event("comms", event)
+    deliver_event("comms", event)
+    deliver_event("comms", tagged("yoga"))
+    # then one run of the vip sequence started for her, and comms knows her address for segments
+    (run,) = SequenceRun.objects.all()
+    assert (run.sequence.name, run.recipient_email, run.recipient_name, run.trigger, run.client_id) == (
+        "Tagged vip",
+        "lena@example.com",
+        "Lena Lead",
+        "leads.lead.tagged",
+        uuid.UUID(lead["clientId"]),
+    )
+    assert ClientContact.objects.get().email == "lena@example.com"

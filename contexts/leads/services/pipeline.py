@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.utils import timezone
 
+from contexts.leads import events
 from contexts.leads.data import Contact
 from contexts.leads.errors import LeadAlreadyExistsError, StatusMoveRefusedError
 from contexts.leads.models import Lead, LeadNote, LeadSource, LeadStatus, TimelineKind
@@ -34,16 +35,30 @@ def lead_create(*, coach_id: UUID, contact: Contact) -> Lead:
 
 
 def lead_update(
-    *, lead: Lead, name: str | None = None, phone: str | None = None, tags: list[str] | None = None
+    *,
+    lead: Lead,
+    name: str | None = None,
+    phone: str | None = None,
+    tags: list[str] | None = None,
+    changed_by_user_id: UUID | None = None,
 ) -> Lead:
+    """Edit the lead; ``tags`` replaces its tags, and each one it did not have is announced
+    (``leads.lead.tagged``)."""
     with atomic("leads"):
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
         if name is not None:
             lead.name = text_clean(name)
         if phone is not None:
             lead.phone = text_clean(phone)
+        added: list[str] = []
         if tags is not None:
-            lead.tags = tags_clean(tags)
+            cleaned = tags_clean(tags)
+            added = [tag for tag in cleaned if tag not in lead.tags]
+            lead.tags = cleaned
         lead.save(update_fields=["name", "phone", "tags", "updated_at"])
+        events.lead_tagged_publish(
+            lead=lead, tags=added, tagged_by_user_id=changed_by_user_id, tagged_at=lead.updated_at
+        )
         return lead
 
 

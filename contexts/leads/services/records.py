@@ -107,6 +107,7 @@ def lead_upsert(
     )
     if _lead_insert_new(candidate):
         events.lead_created_publish(lead=candidate)
+        events.lead_tagged_publish(lead=candidate, tags=candidate.tags, tagged_by_user_id=None, tagged_at=touched_at)
         if touch is not None:
             touch.client_id = candidate.client_id
         _new_lead_counted(candidate, counter=f"new_{source}", touch=touch)
@@ -116,11 +117,13 @@ def lead_upsert(
     for name in changed:
         setattr(lead, name, fields[name])
     tags = tags_clean([*lead.tags, *contact.tags])
+    added = [tag for tag in tags if tag not in lead.tags]
     if tags != lead.tags:
         lead.tags = tags
         changed.append("tags")
     lead.last_touch_at = max(filter(None, (lead.last_touch_at, touched_at)))
     lead.save(update_fields=[*changed, "last_touch_at", "updated_at"])
+    events.lead_tagged_publish(lead=lead, tags=added, tagged_by_user_id=None, tagged_at=touched_at)
     if touch is not None:
         touch.client_id = lead.client_id
         touch.save(force_insert=True)
