@@ -586,6 +586,19 @@ if "comms" in NLC_CONTEXTS:
         },
     }
 
+# --- Analytics ---------------------------------------------------------------------------------
+# Each consumer batch folds its events into the KPIs once it commits; beat folds whatever a consumer
+# committed but could not fold (it died right after), and a coach's new time zone rebuilds that coach
+# on the analytics task queue (decision 0008).
+if "analytics" in NLC_CONTEXTS:
+    CELERY_BEAT_SCHEDULE = {
+        **globals().get("CELERY_BEAT_SCHEDULE", {}),
+        "analytics-log-fold": {
+            "task": "analytics.log_fold_due",
+            "schedule": env.float("ANALYTICS_FOLD_SWEEP_SECONDS", default=30.0),
+        },
+    }
+
 # --- Notifications -----------------------------------------------------------------------------
 # In-app notifications and their live stream (decision 0009). The stream is served by the ASGI
 # process (Procfile `live`, uvicorn); under WSGI (runserver) it is cut after STREAM_WSGI_MAX_SECONDS.
