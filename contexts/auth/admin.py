@@ -4,8 +4,11 @@ status or password here goes through the services, so it is audited and publishe
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.core.exceptions import ValidationError
 
 from contexts.auth import services
+from contexts.auth.errors import TimeZoneUnknownError
 from contexts.auth.models import AuditLogEntry, SignupMethod, User
 from nlc.admin import ReadOnlyAdmin
 from nlc.api.http import RequestOrigin
@@ -15,6 +18,18 @@ class UserCreationForm(AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("email",)
+
+
+class UserChangeForm(DjangoUserChangeForm):
+    class Meta(DjangoUserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+    def clean_time_zone(self):
+        try:
+            return services.time_zone_validate(self.cleaned_data["time_zone"])
+        except TimeZoneUnknownError as error:
+            raise ValidationError(error.field_errors["time_zone"]) from error
 
 
 class PasswordSetForm(AdminPasswordChangeForm):
@@ -28,6 +43,7 @@ class PasswordSetForm(AdminPasswordChangeForm):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationForm
+    form = UserChangeForm
     change_password_form = PasswordSetForm
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "role", "status", "time_zone", "created_at")

@@ -40,19 +40,44 @@ def test_a_status_change_in_the_django_admin_is_audited_and_revokes_sessions(cli
             "email": coach.email,
             "first_name": coach.first_name,
             "last_name": coach.last_name,
+            "time_zone": "Europe/Berlin",
             "role": "coach",
             "status": "disabled",
         },
     )
     assert response.status_code == 302, response.content[:2000]
     coach.refresh_from_db()
-    assert (coach.status, coach.token_generation) == ("disabled", 2)
+    assert (coach.status, coach.time_zone, coach.token_generation) == ("disabled", "Europe/Berlin", 2)
+    (event,) = published_events(context="auth", event_type="auth.user.updated")
+    assert (event["payload"]["changedFields"], event["payload"]["status"]) == (["status", "timeZone"], "suspended")
     entry = AuditLogEntry.objects.get()
     assert (entry.kind, entry.actor_id, entry.metadata) == (
         AuditKind.STATUS_CHANGED,
         admin.id,
         {"from": "active", "to": "disabled"},
     )
+
+
+def test_an_unknown_time_zone_in_the_django_admin_is_a_form_error(client, admin, coach):
+    client.force_login(admin)
+    response = client.post(
+        f"/admin/accounts/user/{coach.id}/change/",
+        {
+            "email": coach.email,
+            "first_name": coach.first_name,
+            "last_name": coach.last_name,
+            "time_zone": "Nowhere/Special",
+            "role": "coach",
+            "status": "active",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["time_zone"] == [
+        "Not a known IANA time zone name (e.g. Europe/Berlin)."
+    ]
+    coach.refresh_from_db()
+    assert coach.time_zone == "UTC"
+    assert published_events(context="auth") == []
 
 
 def test_a_password_set_in_the_django_admin_is_audited_and_revokes_sessions(client, admin, coach):

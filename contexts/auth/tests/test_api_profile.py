@@ -116,7 +116,9 @@ def test_names_and_time_zone_at_once_are_one_event_naming_each_change(client_for
     assert (payload["firstName"], payload["lastName"], payload["timeZone"]) == ("Coralie", "Coach", "Asia/Tokyo")
 
 
-@pytest.mark.parametrize("body", [{}, {"firstName": "Cory"}, {"firstName": "Cory", "lastName": "Coach", "timeZone": "UTC"}])
+@pytest.mark.parametrize(
+    "body", [{}, {"firstName": "Cory"}, {"firstName": "Cory", "lastName": "Coach", "timeZone": "UTC"}]
+)
 def test_a_patch_that_changes_nothing_publishes_nothing(client_for, coach, body):
     # given
     before = User.objects.get(pk=coach.pk).updated_at
@@ -246,4 +248,3 @@ def test_the_admin_user_list_costs_the_same_queries_for_one_or_a_hundred(client_
     CoachFactory.create_batch(99)
     with context_queries("auth", at_most=3):
         assert len(client.get("/auth/users", {"pageSize": 100}).json()["results"]) == 100
-

@@ -43,6 +43,7 @@ def test_a_coach_signs_up_and_gets_a_session(api_client):
         "firstName": "Nia",
         "lastName": "Newton",
         "role": "coach",
+        "timeZone": "UTC",
         "status": "active",
         "coachId": str(user.id),
         "googleLinked": False,
