@@ -10,10 +10,13 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from contexts.billing.data import SubscriptionTerms
 from contexts.billing.models import Invoice, InvoiceStatus, PaymentLink, Refund, Subscription, Transaction
 from nlc.events import publish
 
 SUBSCRIPTION_ACTIVATED = "billing.subscription.activated"
+SUBSCRIPTION_UPDATED = "billing.subscription.updated"
+SUBSCRIPTION_CANCELED = "billing.subscription.canceled"
 PAYMENT_LINK_CREATED = "billing.payment_link.created"
 PAYMENT_COMPLETED = "billing.payment.completed"
 PAYMENT_FAILED = "billing.payment.failed"
@@ -33,14 +36,59 @@ def subscription_activated_publish(*, subscription: Subscription) -> dict:
             "planId": plan.id,
             "planName": plan.name,
             "status": subscription.status,
-            "amount": plan.amount,
-            "currency": plan.currency,
-            "interval": plan.interval,
+            "amount": subscription.amount,
+            "currency": subscription.currency,
+            "interval": subscription.interval,
             "currentPeriodStart": subscription.current_period_start,
             "currentPeriodEnd": subscription.current_period_end,
             "trialEndsAt": subscription.trial_end,
             "externalSubscriptionId": subscription.stripe_subscription_id,
             "activatedAt": subscription.activated_at,
+        },
+        aggregate_id=subscription.id,
+    )
+
+
+def subscription_updated_publish(
+    *, subscription: Subscription, previous: SubscriptionTerms, changed_at: datetime
+) -> dict:
+    return publish(
+        SUBSCRIPTION_UPDATED,
+        {
+            "subscriptionId": subscription.id,
+            "coachId": subscription.coach_id,
+            "planId": subscription.plan_id,
+            "planName": subscription.plan.name,
+            "previousPlanId": previous.plan_id,
+            "status": subscription.status,
+            "previousStatus": previous.status,
+            "amount": subscription.amount,
+            "previousAmount": previous.amount,
+            "currency": subscription.currency,
+            "interval": subscription.interval,
+            "previousInterval": previous.interval,
+            "currentPeriodEnd": subscription.current_period_end,
+            "externalSubscriptionId": subscription.stripe_subscription_id,
+            "changedAt": changed_at,
+        },
+        aggregate_id=subscription.id,
+    )
+
+
+def subscription_canceled_publish(*, subscription: Subscription, reason: str | None, canceled_at: datetime) -> dict:
+    return publish(
+        SUBSCRIPTION_CANCELED,
+        {
+            "subscriptionId": subscription.id,
+            "coachId": subscription.coach_id,
+            "planId": subscription.plan_id,
+            "planName": subscription.plan.name,
+            "amount": subscription.amount,
+            "currency": subscription.currency,
+            "interval": subscription.interval,
+            "reason": reason,
+            "externalSubscriptionId": subscription.stripe_subscription_id,
+            "canceledAt": canceled_at,
         },
         aggregate_id=subscription.id,
     )

@@ -84,6 +84,12 @@ class Subscription(TimeStampedModel):
         StripeCustomer, on_delete=models.PROTECT, null=True, blank=True, related_name="subscriptions"
     )
     status = models.CharField(max_length=20, choices=SubscriptionStatus.choices, default=SubscriptionStatus.INCOMPLETE)
+    # What Stripe bills per interval (the subscription item's price times its quantity): the plan's
+    # price at checkout, then what Stripe's snapshots say. A subscription keeps its price when its
+    # plan's price changes later (Stripe moves nobody), so MRR is read here, never from the plan.
+    amount = models.PositiveIntegerField(help_text="Price per interval, in minor units of the currency.")
+    currency = models.CharField(max_length=3)
+    interval = models.CharField(max_length=8, choices=Interval.choices)
     stripe_subscription_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_checkout_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     checkout_url = models.URLField(max_length=2048, blank=True)

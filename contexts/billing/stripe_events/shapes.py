@@ -78,6 +78,42 @@ def subscription_price_id(subscription: dict[str, Any]) -> str | None:
     return expandable_id(subscription.get("plan"))
 
 
+def subscription_cancellation_reason(subscription: dict[str, Any]) -> str | None:
+    """Stripe's ``cancellation_details.reason`` (cancellation_requested, payment_failed,
+    payment_disputed), or None."""
+    details = subscription.get("cancellation_details")
+    reason = details.get("reason") if isinstance(details, dict) else None
+    return str(reason)[:200] if reason else None
+
+
+def subscription_price(subscription: dict[str, Any]) -> tuple[int, str, str] | None:
+    """What Stripe bills per interval: (unit amount times quantity, upper-case currency, interval) of
+    the first item with a recurring price; the subscription's own ``plan`` in old versions. None
+    when the payload does not say it in those terms (no unit amount: a tiered or metered price; a
+    period of several intervals)."""
+    for item in subscription_items(subscription):
+        price = item.get("price") if isinstance(item.get("price"), dict) else item.get("plan")
+        found = _recurring_price(price, quantity=item.get("quantity"))
+        if found:
+            return found
+    return _recurring_price(subscription.get("plan"), quantity=subscription.get("quantity"))
+
+
+def _recurring_price(price: Any, *, quantity: Any) -> tuple[int, str, str] | None:
+    if not isinstance(price, dict):
+        return None
+    unit_amount = price.get("unit_amount", price.get("amount"))
+    recurring = price.get("recurring")
+    interval = recurring.get("interval") if isinstance(recurring, dict) else price.get("interval")
+    interval_count = recurring.get("interval_count") if isinstance(recurring, dict) else price.get("interval_count")
+    if interval_count not in (None, 1):
+        return None
+    if not isinstance(unit_amount, int) or isinstance(unit_amount, bool) or not interval or not price.get("currency"):
+        return None
+    count = quantity if isinstance(quantity, int) and not isinstance(quantity, bool) and quantity > 0 else 1
+    return unit_amount * count, currency(str(price["currency"])), str(interval)
+
+
 # -- invoices ---------------------------------------------------------------------------------------
 def _invoice_subscription_details(invoice: dict[str, Any]) -> dict[str, Any]:
     parent = invoice.get("parent")

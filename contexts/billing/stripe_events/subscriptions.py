@@ -1,5 +1,22 @@
 """Stripe's subscription events: a coach's platform subscription takes the newest snapshot Stripe
-sends (``created``, ties broken by life-cycle order), and an ended one stays ended."""
+sends (``created``, ties broken by life-cycle order), and an ended one stays ended.
+
+What a taken snapshot changes is published in its transaction, so an older event arriving late
+(not taken) or the same event again (claimed once) publishes nothing. The rule, such that the
+latest ``billing.subscription.*`` event of a subscription always carries its current state:
+
+- ``activated`` when it starts running (active or trialing) from any other status: its start, or a
+  reactivation after past_due, unpaid or paused;
+- ``updated`` when it is live afterwards (trialing, active, past_due, unpaid, paused) and its plan,
+  price (amount, currency), interval or status changed, with the values before in ``previous*``;
+  also on a reactivation (both events then carry the same state and the same time), but not on
+  its start from incomplete, which ``activated`` reports alone;
+- ``canceled`` once, when it ends (canceled, incomplete_expired, or customer.subscription.deleted)
+  after having been live; a subscription billing never saw live ends silently, as nothing told
+  consumers it had started.
+
+Every time in them is Stripe's (the event's ``created``; ``canceledAt`` the end Stripe reports), so
+a consumer may order one subscription's events by it."""
 
 from __future__ import annotations
 
@@ -7,12 +24,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
 from contexts.billing import events
+from contexts.billing.data import SubscriptionTerms
 from contexts.billing.errors import StripeEventIgnoredError, StripeEventMalformedError
 from contexts.billing.models import (
     CustomerKind,
+    Interval,
     Plan,
     StripeCustomer,
     Subscription,
@@ -33,12 +50,19 @@ SUBSCRIPTION_RANK: dict[str, int] = {
 }
 SUBSCRIPTION_ENDED = frozenset({SubscriptionStatus.CANCELED, SubscriptionStatus.INCOMPLETE_EXPIRED})
 SUBSCRIPTION_RUNNING = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING})
+SUBSCRIPTION_LIVE = frozenset(
+    {*SUBSCRIPTION_RUNNING, SubscriptionStatus.PAST_DUE, SubscriptionStatus.UNPAID, SubscriptionStatus.PAUSED}
+)
+DELETED = "customer.subscription.deleted"
 
 
 def subscription_event_apply(stripe_subscription: dict[str, Any], *, created: datetime, event_type: str) -> None:
     subscription = _subscription_for_stripe(stripe_subscription)
     if subscription is None:
         raise StripeEventIgnoredError("a subscription billing did not start and cannot attribute to a coach and plan")
+    if event_type == DELETED and stripe_subscription.get("status") not in SUBSCRIPTION_ENDED:
+        # Stripe deletes a subscription when it ends: the event says so whatever the snapshot's status.
+        stripe_subscription = {**stripe_subscription, "status": SubscriptionStatus.CANCELED}
     if not subscription_snapshot_apply(subscription=subscription, stripe_subscription=stripe_subscription, at=created):
         raise StripeEventIgnoredError("older than the subscription state billing has")
 
@@ -46,14 +70,14 @@ def subscription_event_apply(stripe_subscription: dict[str, Any], *, created: da
 def subscription_snapshot_apply(
     *, subscription: Subscription, stripe_subscription: dict[str, Any], at: datetime
 ) -> bool:
-    """Take Stripe's view of a (locked) subscription as of ``at`` unless billing has a newer one;
-    publish billing.subscription.activated when it starts running. Returns whether it was taken."""
+    """Take Stripe's view of a (locked) subscription as of ``at`` unless billing has a newer one, and
+    publish what changed (the module's rule). Returns whether it was taken."""
     status = stripe_subscription.get("status")
     if status not in SUBSCRIPTION_RANK:
         raise StripeEventMalformedError(f"unknown subscription status {status!r}")
     if not _subscription_state_is_newer(subscription, status=status, at=at):
         return False
-    previous_status = subscription.status
+    before = SubscriptionTerms.of(subscription)
     subscription.status = status
     subscription.stripe_state_at = at
     subscription.current_period_start, subscription.current_period_end = shapes.subscription_period(stripe_subscription)
@@ -65,16 +89,44 @@ def subscription_snapshot_apply(
     plan = Plan.objects.filter(stripe_price_id=shapes.subscription_price_id(stripe_subscription)).first()
     if plan is not None:
         subscription.plan = plan  # the coach switched plans in Stripe's portal
+    price = shapes.subscription_price(stripe_subscription)
+    if price is not None and price[2] in Interval.values:
+        subscription.amount, subscription.currency, subscription.interval = price
+    elif plan is not None and plan.pk != before.plan_id:
+        subscription.amount, subscription.currency, subscription.interval = plan.amount, plan.currency, plan.interval
     customer_id = shapes.expandable_id(stripe_subscription.get("customer"))
     if customer_id and subscription.customer_id is None:
         subscription.customer = coach_customer_ensure(customer_id, coach_id=subscription.coach_id)
-    starts_running = status in SUBSCRIPTION_RUNNING and previous_status not in SUBSCRIPTION_RUNNING
+    starts_running = status in SUBSCRIPTION_RUNNING and before.status not in SUBSCRIPTION_RUNNING
     if starts_running:
-        subscription.activated_at = timezone.now()
+        subscription.activated_at = at
     subscription.save()
-    if starts_running and subscription.current_period_start and subscription.current_period_end:
-        events.subscription_activated_publish(subscription=subscription)
+    _subscription_changes_publish(
+        subscription, before=before, at=at, reason=shapes.subscription_cancellation_reason(stripe_subscription)
+    )
     return True
+
+
+def _subscription_changes_publish(
+    subscription: Subscription, *, before: SubscriptionTerms, at: datetime, reason: str | None
+) -> None:
+    after = SubscriptionTerms.of(subscription)
+    if after == before:
+        return
+    activated = (
+        after.status in SUBSCRIPTION_RUNNING
+        and before.status not in SUBSCRIPTION_RUNNING
+        and subscription.current_period_start is not None
+        and subscription.current_period_end is not None
+    )
+    if activated:
+        events.subscription_activated_publish(subscription=subscription)
+    if after.status in SUBSCRIPTION_LIVE and not (activated and before.status == SubscriptionStatus.INCOMPLETE):
+        events.subscription_updated_publish(subscription=subscription, previous=before, changed_at=at)
+    if after.status in SUBSCRIPTION_ENDED and before.status in SUBSCRIPTION_LIVE:
+        events.subscription_canceled_publish(
+            subscription=subscription, reason=reason, canceled_at=subscription.ended_at or at
+        )
 
 
 def _subscription_state_is_newer(subscription: Subscription, *, status: str, at: datetime) -> bool:
@@ -104,7 +156,14 @@ def _subscription_for_stripe(stripe_subscription: dict[str, Any]) -> Subscriptio
     if subscription_id is None or Subscription.objects.filter(pk=subscription_id).exists():
         subscription_id = uuid.uuid4()
     return Subscription.objects.create(
-        id=subscription_id, coach_id=coach_id, plan=plan, customer=customer, stripe_subscription_id=stripe_id
+        id=subscription_id,
+        coach_id=coach_id,
+        plan=plan,
+        amount=plan.amount,
+        currency=plan.currency,
+        interval=plan.interval,
+        customer=customer,
+        stripe_subscription_id=stripe_id,
     )
 
 

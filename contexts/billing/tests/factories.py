@@ -53,6 +53,9 @@ class SubscriptionFactory(DjangoModelFactory):
 
     coach_id = COACH_ID
     plan = factory.SubFactory(PlanFactory)
+    amount = factory.SelfAttribute("plan.amount")
+    currency = factory.SelfAttribute("plan.currency")
+    interval = factory.SelfAttribute("plan.interval")
     status = SubscriptionStatus.ACTIVE
     stripe_subscription_id = factory.Sequence(lambda n: f"sub_FACTORY{n:08d}")
     stripe_checkout_session_id = factory.Sequence(lambda n: f"cs_test_FACTORY{n:08d}")

@@ -128,7 +128,8 @@ def activated_payload(started) -> dict:
         "currentPeriodEnd": iso(PERIOD_END),
         "trialEndsAt": None,
         "externalSubscriptionId": "sub_NLCtestSubscr0001",
-        "activatedAt": NOW.isoformat().replace("+00:00", "Z"),
+        # Stripe's time of the change (the customer.subscription.created event), not billing's clock
+        "activatedAt": iso(1785405601),
     }
 
 
