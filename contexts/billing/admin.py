@@ -33,7 +33,17 @@ class StripeCustomerAdmin(ReadOnlyAdmin):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(ReadOnlyAdmin):
-    list_display = ("id", "coach_id", "plan", "status", "current_period_end", "cancel_at_period_end")
+    list_display = (
+        "id",
+        "coach_id",
+        "plan",
+        "status",
+        "amount",
+        "currency",
+        "interval",
+        "current_period_end",
+        "cancel_at_period_end",
+    )
     list_filter = ("status", "cancel_at_period_end", "plan")
     list_select_related = ("plan",)
     search_fields = ("=id", "=coach_id", "=stripe_subscription_id", "=stripe_checkout_session_id")

@@ -16,8 +16,9 @@ Billing publishes what it sees happen: ``billing.payment.completed`` once per pa
 all its consumers need (a course purchase: the course and the client's e-mail, which may arrive with
 a later event); ``billing.payment.refunded`` once per Stripe refund, always after the payment's
 completion; ``billing.invoice.issued`` once per invoice, when it is first seen open or paid;
-``billing.subscription.activated`` whenever a subscription enters active or trialing from another
-status; ``billing.payment.failed`` per failed attempt, unless the payment has succeeded meanwhile.
+``billing.payment.failed`` per failed attempt, unless the payment has succeeded meanwhile; and a
+subscription's ``billing.subscription.activated``, ``.updated`` and ``.canceled`` by the rule in
+:mod:`.subscriptions`, so that its latest event always carries its current state.
 
 Every object is attributed to a coach through what billing put into Stripe's metadata (coachId,
 planId, subscriptionId, paymentLinkId, courseId) or the Stripe ids it stored; an event about

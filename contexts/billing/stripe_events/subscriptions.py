@@ -15,8 +15,12 @@ latest ``billing.subscription.*`` event of a subscription always carries its cur
   after having been live; a subscription billing never saw live ends silently, as nothing told
   consumers it had started.
 
-Every time in them is Stripe's (the event's ``created``; ``canceledAt`` the end Stripe reports), so
-a consumer may order one subscription's events by it."""
+Their times (``activatedAt``, ``changedAt``, ``canceledAt``) are all Stripe's time of the change:
+the ``created`` of the event whose snapshot billing took (for the subscription Stripe answers a
+cancellation request with, the moment billing asked), never earlier than the time of a change
+published before; so a consumer may order one subscription's events by
+them. Stripe counts in seconds: two changes within one second carry the same time, and then the
+one published later (the outbox order) is the newer."""
 
 from __future__ import annotations
 
@@ -124,9 +128,7 @@ def _subscription_changes_publish(
     if after.status in SUBSCRIPTION_LIVE and not (activated and before.status == SubscriptionStatus.INCOMPLETE):
         events.subscription_updated_publish(subscription=subscription, previous=before, changed_at=at)
     if after.status in SUBSCRIPTION_ENDED and before.status in SUBSCRIPTION_LIVE:
-        events.subscription_canceled_publish(
-            subscription=subscription, reason=reason, canceled_at=subscription.ended_at or at
-        )
+        events.subscription_canceled_publish(subscription=subscription, reason=reason, canceled_at=at)
 
 
 def _subscription_state_is_newer(subscription: Subscription, *, status: str, at: datetime) -> bool:
