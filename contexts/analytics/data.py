@@ -13,6 +13,7 @@ class RebuildReport:
     events: int
     days: int  # (scope, day)s whose numbers changed
     time_zone: str
+    platform_days: frozenset[dt.date] = frozenset()  # platform days whose share of this coach changed
 
 
 @dataclass(frozen=True)

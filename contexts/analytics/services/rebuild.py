@@ -33,7 +33,7 @@ from contexts.analytics.models import (
     LoggedEvent,
     Subscription,
 )
-from contexts.analytics.rules import COACH, DEFAULT_TIME_ZONE, NO_COACH, Fold
+from contexts.analytics.rules import COACH, DEFAULT_TIME_ZONE, NO_COACH, PLATFORM, Fold
 from contexts.analytics.rules import LoggedEvent as FoldEvent
 from contexts.analytics.services.fold import fold_write, log_fold, snapshots_publish
 from nlc.db.transactions import atomic, on_commit
@@ -50,7 +50,12 @@ def log_rebuild(*, coach_id: UUID | None = None, since: dt.date | None = None) -
         coach_ids = [coach_id]
     else:
         coach_ids = sorted(LoggedEvent.objects.order_by().values_list("coach_id", flat=True).distinct())
-    return [coach_rebuild(coach_id=coach, since=since) for coach in coach_ids]
+    reports = [coach_rebuild(coach_id=coach, since=since, platform_snapshots=False) for coach in coach_ids]
+    platform_days = {day for report in reports for day in report.platform_days}
+    if platform_days:  # once for the platform, not once per coach partition
+        with atomic(CONTEXT):
+            snapshots_publish((PLATFORM, NO_COACH, day) for day in platform_days)
+    return reports
 
 
 def coach_rebuild_enqueue(*, coach_id: UUID) -> None:
@@ -69,7 +74,7 @@ def coach_rebuild_enqueue(*, coach_id: UUID) -> None:
     on_commit(CONTEXT, send, robust=True)
 
 
-def coach_rebuild(*, coach_id: UUID, since: dt.date | None = None) -> RebuildReport:
+def coach_rebuild(*, coach_id: UUID, since: dt.date | None = None, platform_snapshots: bool = True) -> RebuildReport:
     _hold(coach_id)
     try:
         time_zone = _final_time_zone(coach_id)
@@ -87,11 +92,19 @@ def coach_rebuild(*, coach_id: UUID, since: dt.date | None = None) -> RebuildRep
             events += 1
             if not folded:
                 unfolded.append(seq)
-        changed = _swap(coach_id, fold, time_zone=time_zone, since=since, unfolded=unfolded)
+        changed = _swap(
+            coach_id, fold, time_zone=time_zone, since=since, unfolded=unfolded, platform_snapshots=platform_snapshots
+        )
     except BaseException:
         CoachState.objects.filter(coach_id=coach_id).update(rebuilding=False)
         raise
-    return RebuildReport(coach_id=coach_id, events=events, days=len(changed), time_zone=time_zone[0])
+    return RebuildReport(
+        coach_id=coach_id,
+        events=events,
+        days=len(changed),
+        time_zone=time_zone[0],
+        platform_days=frozenset(day for scope, day in changed if scope == PLATFORM),
+    )
 
 
 def _hold(coach_id: UUID) -> None:
@@ -131,6 +144,7 @@ def _swap(
     time_zone: tuple[str, dt.datetime | None],
     since: dt.date | None,
     unfolded: list[int],
+    platform_snapshots: bool,
 ) -> set[tuple[str, dt.date]]:
     """Replace the partition's rows by the fold's in one transaction; the (scope, day)s that changed."""
     if since is not None:
@@ -160,6 +174,10 @@ def _swap(
             rebuilding=False, time_zone=time_zone[0], time_zone_at=time_zone[1]
         )
         changed = {key for key in set(old_values) | set(new_values) if old_values.get(key) != new_values.get(key)}
-        snapshots_publish((scope, coach_id if scope == COACH else NO_COACH, day) for scope, day in changed)
+        snapshots_publish(
+            (scope, coach_id if scope == COACH else NO_COACH, day)
+            for scope, day in changed
+            if scope == COACH or platform_snapshots
+        )
         on_commit(CONTEXT, log_fold, robust=True)
     return changed
