@@ -588,14 +588,17 @@ if "comms" in NLC_CONTEXTS:
 
 # --- Analytics ---------------------------------------------------------------------------------
 # Each consumer batch folds its events into the KPIs once it commits; beat folds whatever a consumer
-# committed but could not fold (it died right after), and a coach's new time zone rebuilds that coach
-# on the analytics task queue (decision 0008).
+# committed but could not fold (it died right after) and announces the days' snapshots that waited
+# long enough; a coach's new time zone rebuilds that coach on the analytics task queue (decision 0008).
+# A day's analytics.snapshot.updated waits this long after its first change, so a day that changes
+# with every batch under load is announced once per delay (0: once per consumer transaction).
+ANALYTICS_SNAPSHOT_DELAY_SECONDS = env.float("ANALYTICS_SNAPSHOT_DELAY_SECONDS", default=2.0)
 if "analytics" in NLC_CONTEXTS:
     CELERY_BEAT_SCHEDULE = {
         **globals().get("CELERY_BEAT_SCHEDULE", {}),
         "analytics-log-fold": {
             "task": "analytics.log_fold_due",
-            "schedule": env.float("ANALYTICS_FOLD_SWEEP_SECONDS", default=30.0),
+            "schedule": env.float("ANALYTICS_FOLD_SWEEP_SECONDS", default=5.0),
         },
     }
 

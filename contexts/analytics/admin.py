@@ -10,6 +10,7 @@ from contexts.analytics.models import (
     Enrollment,
     LessonCompletion,
     LoggedEvent,
+    SnapshotPending,
     Subscription,
 )
 from nlc.admin import ReadOnlyAdmin
@@ -60,3 +61,8 @@ class LessonCompletionAdmin(ReadOnlyAdmin):
 @admin.register(ClientHealth)
 class ClientHealthAdmin(ReadOnlyAdmin):
     list_display = ("coach_id", "client_id", "last_active_at", "payment_state")
+
+
+@admin.register(SnapshotPending)
+class SnapshotPendingAdmin(ReadOnlyAdmin):
+    list_display = ("scope", "coach_id", "day", "marked_at")

@@ -179,3 +179,26 @@ class ClientHealth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coach_id} {self.client_id}"
+
+
+class SnapshotPending(models.Model):
+    """A (scope, coach, day) whose numbers changed and whose snapshot event is not published yet.
+
+    The fold marks days here; they are announced together once the oldest has waited
+    ``ANALYTICS_SNAPSHOT_DELAY_SECONDS``, so a day that changes again and again under load is
+    announced once per delay rather than once per batch.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    scope = models.CharField(max_length=8)
+    coach_id = models.UUIDField()
+    day = models.DateField()
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "coach_id", "day"], name="analytics_snapshot_pending_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.coach_id} {self.day}"

@@ -20,5 +20,6 @@ def coach_rebuild(coach_id: str) -> int:
 
 @shared_task(name="analytics.log_fold_due", ignore_result=True)
 def log_fold_due() -> int:
-    """Beat's safety net: fold what a consumer committed but could not fold (it died right after)."""
-    return services.log_fold()
+    """Beat: fold what a consumer committed but could not fold (it died right after), and announce
+    the days whose snapshot waited long enough."""
+    return services.log_fold() + services.snapshots_publish_due()

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from uuid import UUID
 
+from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from contexts.analytics.models import (
     Enrollment,
     LessonCompletion,
     LoggedEvent,
+    SnapshotPending,
     Subscription,
 )
 from contexts.analytics.rules import (
@@ -93,7 +95,8 @@ def _fold_chunk(limit: int) -> tuple[int, bool]:
         _time_zones_save(fold, states)
         _erase(fold.erased)
         LoggedEvent.objects.filter(seq__in=[event.seq for event in chunk]).update(folded=True)
-        snapshots_publish(fold.touched)
+        snapshots_mark(fold.touched)
+        snapshots_publish_due()
         if fold.time_zone_changed:
             from contexts.analytics.services.rebuild import coach_rebuild_enqueue  # noqa: PLC0415 - a cycle
 
@@ -243,6 +246,31 @@ def _erase(clients: set[tuple[UUID, UUID]]) -> None:
 
 
 # -- snapshots ------------------------------------------------------------------------------------
+
+
+def snapshots_mark(touched: Iterable[tuple[str, UUID, dt.date]]) -> None:
+    """Note the days whose snapshot is to be announced (once, however often they changed)."""
+    now = timezone.now()
+    SnapshotPending.objects.bulk_create(
+        [SnapshotPending(scope=scope, coach_id=coach_id, day=day, marked_at=now) for scope, coach_id, day in touched],
+        ignore_conflicts=True,
+        batch_size=WRITE_BATCH,
+    )
+
+
+def snapshots_publish_due(*, delay: float | None = None) -> int:
+    """Announce every noted day once the oldest note has waited ``delay`` seconds (by default
+    ANALYTICS_SNAPSHOT_DELAY_SECONDS); each day is claimed by one process."""
+    delay = settings.ANALYTICS_SNAPSHOT_DELAY_SECONDS if delay is None else delay
+    with atomic(CONTEXT):
+        due = SnapshotPending.objects.filter(marked_at__lte=timezone.now() - dt.timedelta(seconds=delay))
+        if not due.exists():
+            return 0
+        rows = list(
+            SnapshotPending.objects.select_for_update(skip_locked=True).values_list("id", "scope", "coach_id", "day")
+        )
+        SnapshotPending.objects.filter(id__in=[row[0] for row in rows]).delete()
+        return snapshots_publish((scope, coach_id, day) for _, scope, coach_id, day in rows)
 
 
 def snapshots_publish(touched: Iterable[tuple[str, UUID, dt.date]]) -> int:

@@ -35,7 +35,7 @@ from contexts.analytics.models import (
 )
 from contexts.analytics.rules import COACH, DEFAULT_TIME_ZONE, NO_COACH, PLATFORM, Fold
 from contexts.analytics.rules import LoggedEvent as FoldEvent
-from contexts.analytics.services.fold import fold_write, log_fold, snapshots_publish
+from contexts.analytics.services.fold import fold_write, log_fold, snapshots_mark, snapshots_publish_due
 from nlc.db.transactions import atomic, on_commit
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,8 @@ def log_rebuild(*, coach_id: UUID | None = None, since: dt.date | None = None) -
     platform_days = {day for report in reports for day in report.platform_days}
     if platform_days:  # once for the platform, not once per coach partition
         with atomic(CONTEXT):
-            snapshots_publish((PLATFORM, NO_COACH, day) for day in platform_days)
+            snapshots_mark((PLATFORM, NO_COACH, day) for day in platform_days)
+        snapshots_publish_due()
     return reports
 
 
@@ -174,10 +175,11 @@ def _swap(
             rebuilding=False, time_zone=time_zone[0], time_zone_at=time_zone[1]
         )
         changed = {key for key in set(old_values) | set(new_values) if old_values.get(key) != new_values.get(key)}
-        snapshots_publish(
+        snapshots_mark(
             (scope, coach_id if scope == COACH else NO_COACH, day)
             for scope, day in changed
             if scope == COACH or platform_snapshots
         )
         on_commit(CONTEXT, log_fold, robust=True)
+        on_commit(CONTEXT, snapshots_publish_due, robust=True)
     return changed

@@ -11,6 +11,12 @@ from nlc.db.transactions import alias_of
 from nlc.events.contracts import registry
 
 
+@pytest.fixture(autouse=True)
+def snapshots_at_once(settings):
+    """Each consumer transaction announces the days it changed (no waiting for more changes)."""
+    settings.ANALYTICS_SNAPSHOT_DELAY_SECONDS = 0
+
+
 @pytest.fixture
 def feed(envelope, deliver_event, django_capture_on_commit_callbacks):
     """``feed(type, payload)``: deliver one event to analytics as the bus does, and run what analytics

@@ -171,3 +171,18 @@ def test_client_health_follows_the_events(feed, coach_id):
     facts = ClientHealth.objects.get(coach_id=coach_id, client_id=client_id)
     assert (facts.emails_sent, facts.emails_opened, facts.emails_clicked, facts.payment_state) == (2, 1, 0, "failed")
     assert facts.last_active_at.isoformat() == "2026-03-05T09:00:00+00:00"
+
+
+def test_under_load_a_day_changed_again_is_announced_once_per_delay(feed, coach_id, settings):
+    # given a delay, and a day changed by three transactions within it
+    settings.ANALYTICS_SNAPSHOT_DELAY_SECONDS = 60
+    for hour in (9, 10, 11):
+        feed("leads.lead.created", make.lead(coach_id, f"2026-03-02T{hour:02d}:00:00Z"))
+    assert published_events(context="analytics", event_type="analytics.snapshot.updated") == []
+    # when the delay has passed (beat's sweep)
+    from contexts.analytics import services
+
+    assert services.snapshots_publish_due(delay=0) == 1
+    # then the day is announced once, with all three
+    (snapshot,) = published_events(context="analytics", event_type="analytics.snapshot.updated")
+    assert snapshot["payload"]["metrics"] == {"conversionRateBasisPoints": 0, "newLeads": 3}
