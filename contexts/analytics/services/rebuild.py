@@ -7,7 +7,9 @@ swapped in by one short transaction (decision 0008).
    fixed first, into a ``rules.Fold`` held in memory: its size follows the partition's days,
    clients and enrollments, not the number of events.
 3. One transaction replaces the partition's rows with the fold's, marks the rows it read that were
-   still unfolded as folded, clears the flag, and publishes the snapshots of the days that changed.
+   still unfolded as folded, clears the flag, and notes the days that changed; their snapshots are
+   announced by the next fold or beat's sweep (thousands of days may change at once: their
+   announcements are no part of the rebuild's time).
    The rows that arrived meanwhile are folded right after, on top of the rebuilt numbers.
 The consumer is never blocked: it only appends to the log.
 """
@@ -35,7 +37,7 @@ from contexts.analytics.models import (
 )
 from contexts.analytics.rules import COACH, DEFAULT_TIME_ZONE, NO_COACH, PLATFORM, Fold
 from contexts.analytics.rules import LoggedEvent as FoldEvent
-from contexts.analytics.services.fold import fold_write, log_fold, snapshots_mark, snapshots_publish_due
+from contexts.analytics.services.fold import fold_write, log_fold, snapshots_mark
 from nlc.db.transactions import atomic, on_commit
 
 logger = logging.getLogger(__name__)
@@ -55,7 +57,6 @@ def log_rebuild(*, coach_id: UUID | None = None, since: dt.date | None = None) -
     if platform_days:  # once for the platform, not once per coach partition
         with atomic(CONTEXT):
             snapshots_mark((PLATFORM, NO_COACH, day) for day in platform_days)
-        snapshots_publish_due()
     return reports
 
 
@@ -181,5 +182,4 @@ def _swap(
             if scope == COACH or platform_snapshots
         )
         on_commit(CONTEXT, log_fold, robust=True)
-        on_commit(CONTEXT, snapshots_publish_due, robust=True)
     return changed
