@@ -137,7 +137,7 @@ def _kpis(start: dt.date, end: dt.date, by_day, active: tuple[int, int]) -> dict
         for key, value in by_day.get(day, {}).items():
             sums[key] += value
         day += dt.timedelta(days=1)
-    metric = defaultdict(int)
+    metric: dict[str, int] = defaultdict(int)
     by_source: dict[str, int] = {}
     for (name, dimension), value in sums.items():
         metric[name] += value
@@ -261,7 +261,7 @@ def platform_report(*, filters: dict[str, Any]) -> dict[str, Any]:
     )
     for day, metric, dimension, value in rows:
         by_day[day][(metric, dimension)] += value
-    opening = defaultdict(int)
+    opening: dict[str, int] = defaultdict(int)
     movements = ("mrrNewAmount", "mrrExpansionAmount", "mrrContractionAmount", "mrrChurnAmount")
     for metric, currency, value in (
         DayMetric.objects.filter(scope=PLATFORM, day__lt=before_from, metric__in=movements)

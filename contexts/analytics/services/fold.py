@@ -307,10 +307,10 @@ def day_sums(keys: Sequence[tuple[str, UUID, dt.date]]) -> dict[tuple[str, UUID,
                 sums[(COACH, coach_id, day)][(metric, dimension)] = value
     platform_days = {day for scope, _, day in keys if scope == PLATFORM}
     if platform_days:
-        rows = DayMetric.objects.filter(scope=PLATFORM, day__in=platform_days).values_list(
+        platform_rows = DayMetric.objects.filter(scope=PLATFORM, day__in=platform_days).values_list(
             "day", "metric", "dimension", "value"
         )
-        for day, metric, dimension, value in rows:
+        for day, metric, dimension, value in platform_rows:
             bucket = sums[(PLATFORM, NO_COACH, day)]
             bucket[(metric, dimension)] = bucket.get((metric, dimension), 0) + value
     return sums

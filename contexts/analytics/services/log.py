@@ -66,7 +66,8 @@ class _FoldSoon:
 def fold_after_commit() -> None:
     """Register the fold on commit unless this transaction has one waiting already (a rolled-back
     transaction drops its callbacks, so the next one registers again)."""
+    # Django keeps (savepoint ids, callback, robust) per callback of the open transaction.
     pending = connections[alias_of(CONTEXT)].run_on_commit
-    if any(isinstance(callback, _FoldSoon) and not callback.done for _, callback, _ in pending):
+    if any(isinstance(entry[1], _FoldSoon) and not entry[1].done for entry in pending):
         return
     on_commit(CONTEXT, _FoldSoon(), robust=True)
