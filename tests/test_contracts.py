@@ -561,7 +561,7 @@ def test_the_registry_refuses_a_version_that_disagrees_with_its_file_name(contra
 
 def test_the_registry_refuses_an_invalid_json_schema(contracts_copy):
     # given
-    _edit(contracts_copy / "notify" / "user.schema.json", required="notificationId")
+    _edit(contracts_copy / "notify" / "user.v1.schema.json", required="notificationId")
 
     # when
     with pytest.raises(InvalidContractError) as raised:
@@ -570,7 +570,7 @@ def test_the_registry_refuses_an_invalid_json_schema(contracts_copy):
     # then
     assert str(raised.value) == (
         "invalid event contracts:\n"
-        "  notify/user.schema.json: not a valid JSON Schema: 'notificationId' is not of type 'array'"
+        "  notify/user.v1.schema.json: not a valid JSON Schema: 'notificationId' is not of type 'array'"
     )
 
 
