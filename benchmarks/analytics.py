@@ -216,7 +216,7 @@ GENERATE = """
 INSERT INTO analytics_loggedevent (event_id, event_type, version, occurred_at, moment, coach_id, client_id, payload,
                                    folded, logged_at)
 SELECT md5('e' || i)::uuid, t.kind, t.version, t.at, t.at, t.coach, t.client, t.payload, true, now()
-FROM generate_series(1, %(count)s) AS i,
+FROM generate_series(1::bigint, %(count)s) AS i,
 LATERAL (SELECT md5('coach' || (i %% 50))::uuid AS coach,
                 md5('client' || (i %% 25000))::uuid AS client,
                 md5('enrollment' || (i %% 25000))::uuid AS enrollment,
