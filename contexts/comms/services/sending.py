@@ -6,10 +6,10 @@ Exactly once, as far as comms can make it:
   of the event's inbox row), so a redelivered event or two racing workers queue one message;
 - a send is claimed (``queued`` -> ``sending``, row locked, ``SKIP LOCKED``) and committed before the
   provider is called, so two tasks for the same message call the provider once;
-- a worker that dies between the provider's answer and the status write leaves the row ``sending``;
-  after ``COMMS_SEND_STALE_SECONDS`` the sweeper sends it again. Mailgun's send API has no idempotency
-  key, so that one message may arrive twice: a duplicate is preferred to a lost reset link
-  (docs/decisions: the crash window).
+- a worker that dies between the provider's answers and the status write of its batch leaves those
+  rows ``sending``; after ``COMMS_SEND_STALE_SECONDS`` the sweeper sends them again. Mailgun's send API
+  has no idempotency key, so those messages may arrive twice: a duplicate is preferred to a lost reset
+  link (docs/decisions/0005: the crash window).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
 from typing import Any
 from uuid import UUID
 
@@ -25,7 +27,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import Case, CharField, F, JSONField, Q, QuerySet, TextField, Value, When
 from django.utils import timezone
 
 from contexts.comms import events, selectors
@@ -159,26 +161,32 @@ def message_send_batch(*, message_id: UUID, limit: int) -> dict[UUID, str]:
     """Send ``message_id`` and up to ``limit - 1`` other due messages (what a send task does: one claim
     for the lot, so a backlog drains with a fraction of the queries); each one's outcome.
 
-    Each message's result is written as soon as the provider answers, so a worker that dies loses at
-    most the one message in flight to the crash window (see the module's docstring); the others it had
-    claimed are sent by the sweeper once their claim is stale.
+    The messages Mailgun accepted are written ``sent`` together, in one transaction after the last
+    call of the batch (one statement for the rows, their ``comms.email.sent`` events), also when a
+    send raises something unexpected half-way. A worker that dies mid-batch leaves the messages it
+    had handed over ``sending``: the sweeper sends them again once their claim is stale (the crash
+    window of the module's docstring, as wide as a batch). A failure is written as soon as it comes.
     """
     claimed = _claim(message_id, limit=limit)
     outcomes: dict[UUID, str] = {}
     claimed = _without_erased(claimed, outcomes)
     provider = email_provider()
-    for index, message in enumerate(claimed):
-        if not _send_slot_take():
-            for waiting in claimed[index:]:
-                _release(waiting)
-                outcomes[waiting.id] = "throttled"
-            break
-        try:
-            provider_message_id = provider.send(outgoing_email(message))
-        except ProviderError as error:
-            outcomes[message.id] = _failure(message, error)
-            continue
-        outcomes[message.id] = _success(message, provider_message_id, provider=provider.name)
+    accepted: list[tuple[Message, str]] = []
+    try:
+        for index, message in enumerate(claimed):
+            if not _send_slot_take():
+                for waiting in claimed[index:]:
+                    _release(waiting)
+                    outcomes[waiting.id] = "throttled"
+                break
+            try:
+                provider_message_id = provider.send(outgoing_email(message))
+            except ProviderError as error:
+                outcomes[message.id] = _failure(message, error)
+                continue
+            accepted.append((message, provider_message_id))
+    finally:
+        outcomes.update(_successes(accepted, provider=provider.name))
     return outcomes
 
 
@@ -255,35 +263,68 @@ def _locked_claim(message: Message) -> Message | None:
     return _claimed_by(message).select_for_update().first()
 
 
-def _success(message: Message, provider_message_id: str, *, provider: str) -> str:
+def _successes(accepted: list[tuple[Message, str]], *, provider: str) -> dict[UUID, str]:
+    """Write the messages the provider accepted as ``sent`` (with its ids, their single-use links
+    removed) and publish ``comms.email.sent`` for each, in one transaction: those still this send's
+    claim (a stale reclaim may have taken one over since: that one is ``skipped``)."""
+    if not accepted:
+        return {}
     now = timezone.now()
-    _redact(message)
+    redacted = []
+    for message, _ in accepted:
+        had_secrets = bool(message.secrets)
+        _redact(message)
+        if had_secrets and not message.secrets:
+            redacted.append(message)
+    claims = reduce(or_, (Q(id=message.id, attempts=message.attempts) for message, _ in accepted))
+    outcomes: dict[UUID, str] = {}
     with atomic(CONTEXT):
-        # Still this send's claim (a stale reclaim may have taken it over): then it is sent.
-        updated = _claimed_by(message).update(
-            status=MessageStatus.SENT,
-            provider=provider,
-            provider_message_id=provider_message_id,
-            sent_at=now,
-            next_attempt_at=None,
-            last_error="",
-            text_body=message.text_body,
-            html_body=message.html_body,
-            secrets=message.secrets,
-            updated_at=now,
+        mine = set(
+            Message.objects.select_for_update()
+            .filter(claims, status=MessageStatus.SENDING)
+            .values_list("id", flat=True)
         )
-        if not updated:
+        sent = [(message, provider_id) for message, provider_id in accepted if message.id in mine]
+        if sent:
+            bodies: dict[str, Any] = {}
+            if redacted:
+                bodies = {
+                    name: Case(
+                        *(When(id=message.id, then=Value(getattr(message, name))) for message in redacted),
+                        default=F(name),
+                        output_field=TextField(),
+                    )
+                    for name in ("text_body", "html_body")
+                }
+                bodies["secrets"] = Case(
+                    When(id__in=[message.id for message in redacted], then=Value([], output_field=JSONField())),
+                    default=F("secrets"),
+                )
+            Message.objects.filter(id__in=[message.id for message, _ in sent]).update(
+                status=MessageStatus.SENT,
+                provider=provider,
+                provider_message_id=Case(
+                    *(When(id=message.id, then=Value(provider_id)) for message, provider_id in sent),
+                    output_field=CharField(),
+                ),
+                sent_at=now,
+                next_attempt_at=None,
+                last_error="",
+                updated_at=now,
+                **bodies,
+            )
+        for message, provider_id in sent:
+            message.status, message.provider, message.provider_message_id = MessageStatus.SENT, provider, provider_id
+            message.sent_at, message.next_attempt_at, message.last_error = now, None, ""
+            events.email_sent_publish(message=message)
+            outcomes[message.id] = "sent"
+    for message, _ in accepted:
+        if message.id in outcomes:
+            logger.info("e-mail sent", extra={"message_id": str(message.id), "provider": provider})
+        else:
             logger.warning("send finished after its claim was taken over", extra={"message_id": str(message.id)})
-            return "skipped"
-        message.status, message.provider, message.provider_message_id = (
-            MessageStatus.SENT,
-            provider,
-            provider_message_id,
-        )
-        message.sent_at, message.next_attempt_at, message.last_error = now, None, ""
-        events.email_sent_publish(message=message)
-    logger.info("e-mail sent", extra={"message_id": str(message.id), "provider": provider})
-    return "sent"
+            outcomes[message.id] = "skipped"
+    return outcomes
 
 
 def _failure(message: Message, error: ProviderError) -> str:

@@ -11,6 +11,7 @@ import time_machine
 
 from contexts.comms import services
 from contexts.comms.models import Message, MessageStatus
+from contexts.comms.providers.mailgun import MailgunProvider
 from contexts.comms.services import sending
 from contexts.comms.tests.fake_mailgun import API_KEY, DOMAIN
 from nlc.events.testing import published_events
@@ -305,3 +306,56 @@ def test_a_send_task_sends_a_batch_of_due_messages(envelope, deliver_event, fake
     assert Message.objects.filter(status="sent").count() == 5
     assert len(fake_mailgun.requests) == 5
     assert len(published_events(context="comms", event_type="comms.email.sent")) == 5
+
+
+def test_a_batchs_results_are_written_together_each_with_its_own_answer(
+    envelope, deliver_event, fake_mailgun, send_tasks
+):
+    # given three queued reset e-mails, each with its single-use link
+    for number in range(3):
+        deliver_event(
+            "comms", envelope("auth.password.reset_requested", _reset_payload(email=f"u{number}@example.com"))
+        )
+    first = uuid.UUID(send_tasks.message_ids()[0])
+    # when one task sends the three
+    assert list(services.message_send_batch(message_id=first, limit=3).values()) == ["sent"] * 3
+    # then each row has the id Mailgun gave its own request, its link removed, and its own event
+    answered = {
+        request.field("v:nlc_message_id"): f"20261201103000.{number}.FAKE@{DOMAIN}"
+        for number, request in enumerate(fake_mailgun.requests, start=1)
+    }
+    rows = Message.objects.order_by("created_at")
+    assert {str(row.id): row.provider_message_id for row in rows} == answered
+    for row in rows:
+        assert (row.status, row.secrets, row.attempts) == ("sent", [], 1)
+        assert RESET_URL not in row.text_body
+        assert f"Choose a new password here: {sending.REDACTED}" in row.text_body
+    sent = published_events(context="comms", event_type="comms.email.sent")
+    assert {event["payload"]["emailId"]: event["payload"]["providerMessageId"] for event in sent} == answered
+
+
+def test_an_unexpected_error_half_way_still_writes_what_mailgun_accepted(
+    envelope, deliver_event, fake_mailgun, send_tasks, monkeypatch
+):
+    # given three queued messages, and a sender that breaks on the second
+    for number in range(3):
+        deliver_event(
+            "comms", envelope("auth.password.reset_requested", _reset_payload(email=f"u{number}@example.com"))
+        )
+    first = uuid.UUID(send_tasks.message_ids()[0])
+    real_send, calls = MailgunProvider.send, []
+
+    def send(self, email):
+        calls.append(email.to_email)
+        if len(calls) == 2:
+            raise RuntimeError("a bug")
+        return real_send(self, email)
+
+    monkeypatch.setattr(MailgunProvider, "send", send)
+    # when the task runs
+    with pytest.raises(RuntimeError, match="a bug"):
+        services.message_send_batch(message_id=first, limit=3)
+    # then the first, which Mailgun accepted, is sent; the others stay claimed for the sweeper
+    statuses = list(Message.objects.order_by("created_at").values_list("recipient_email", "status"))
+    assert statuses == [("u0@example.com", "sent"), ("u1@example.com", "sending"), ("u2@example.com", "sending")]
+    assert len(published_events(context="comms", event_type="comms.email.sent")) == 1
