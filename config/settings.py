@@ -592,7 +592,10 @@ if "comms" in NLC_CONTEXTS:
 # long enough; a coach's new time zone rebuilds that coach on the analytics task queue (decision 0008).
 # A day's analytics.snapshot.updated waits this long after its first change, so a day that changes
 # with every batch under load is announced once per delay (0: once per consumer transaction).
-ANALYTICS_SNAPSHOT_DELAY_SECONDS = env.float("ANALYTICS_SNAPSHOT_DELAY_SECONDS", default=2.0)
+ANALYTICS_SNAPSHOT_DELAY_SECONDS = env.float("ANALYTICS_SNAPSHOT_DELAY_SECONDS", default=10.0)
+# Fold in a thread beside the consumer (one fold then takes every batch that committed meanwhile);
+# off: each consumer transaction folds its own events right after its commit, in the same thread.
+ANALYTICS_FOLD_IN_THREAD = env.bool("ANALYTICS_FOLD_IN_THREAD", default=True)
 if "analytics" in NLC_CONTEXTS:
     CELERY_BEAT_SCHEDULE = {
         **globals().get("CELERY_BEAT_SCHEDULE", {}),

@@ -41,6 +41,7 @@ def _sale(coach_id: uuid.UUID, amount: int) -> dict:
 def test_a_payment_billing_publishes_ends_in_the_coachs_kpis(settings, event_bus, principal_client):
     assert settings.BROKER_URL, "this test runs over RabbitMQ (scripts/test sets BROKER_URL)"
     settings.ANALYTICS_SNAPSHOT_DELAY_SECONDS = 0  # each consumer transaction announces its days
+    settings.ANALYTICS_FOLD_IN_THREAD = False  # folded before the consumer takes the next batch
     # given a coach who sells two courses, and another coach
     coach_id, other_id = uuid.uuid4(), uuid.uuid4()
     coach = principal_client(role="coach", user_id=coach_id, email="coach@example.com")

@@ -12,9 +12,10 @@ from nlc.events.contracts import registry
 
 
 @pytest.fixture(autouse=True)
-def snapshots_at_once(settings):
-    """Each consumer transaction announces the days it changed (no waiting for more changes)."""
+def fold_at_once(settings):
+    """Each consumer transaction folds its events and announces the days they changed at once."""
     settings.ANALYTICS_SNAPSHOT_DELAY_SECONDS = 0
+    settings.ANALYTICS_FOLD_IN_THREAD = False  # the test's transaction: the fold follows in it
 
 
 @pytest.fixture
