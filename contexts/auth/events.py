@@ -5,15 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from contexts.auth.models import Status
 from nlc.events import publish
 
 USER_CREATED = "auth.user.created"
 USER_UPDATED = "auth.user.updated"
 PASSWORD_RESET_REQUESTED = "auth.password.reset_requested"
-# auth.user.updated names statuses as the platform's contracts do: an account an admin disabled
-# (and may enable again) is "suspended". Auth has no "deactivated" (closed for good) accounts.
-CONTRACT_STATUS = {Status.ACTIVE: "active", Status.DISABLED: "suspended"}
 
 
 def user_created_publish(*, user, signup_method: str) -> dict:
@@ -58,7 +54,7 @@ def user_state(user) -> dict[str, Any]:
         "firstName": user.first_name,
         "lastName": user.last_name,
         "role": user.role,
-        "status": CONTRACT_STATUS[user.status],
+        "status": user.status,
         "timeZone": user.time_zone,
     }
 

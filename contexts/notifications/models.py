@@ -19,8 +19,7 @@ class Role(models.TextChoices):
 
 class UserStatus(models.TextChoices):
     ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    DEACTIVATED = "deactivated", "Deactivated"
+    DISABLED = "disabled", "Disabled"
 
 
 class User(TimeStampedModel):

@@ -49,7 +49,7 @@ def test_a_status_change_in_the_django_admin_is_audited_and_revokes_sessions(cli
     coach.refresh_from_db()
     assert (coach.status, coach.time_zone, coach.token_generation) == ("disabled", "Europe/Berlin", 2)
     (event,) = published_events(context="auth", event_type="auth.user.updated")
-    assert (event["payload"]["changedFields"], event["payload"]["status"]) == (["status", "timeZone"], "suspended")
+    assert (event["payload"]["changedFields"], event["payload"]["status"]) == (["status", "timeZone"], "disabled")
     entry = AuditLogEntry.objects.get()
     assert (entry.kind, entry.actor_id, entry.metadata) == (
         AuditKind.STATUS_CHANGED,

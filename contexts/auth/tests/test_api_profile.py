@@ -164,13 +164,13 @@ def test_changing_my_profile_costs_a_fixed_number_of_queries(client_for, coach, 
 
 
 # -- admins ---------------------------------------------------------------------------------------------
-def test_an_admin_suspending_a_coach_publishes_its_new_status(client_for, admin, coach):
+def test_an_admin_disabling_a_coach_publishes_its_new_status(client_for, admin, coach):
     # given
     moment = timezone.now().replace(microsecond=0)
     # when
     with time_machine.travel(moment, tick=False):
         response = client_for(admin).patch(f"/auth/users/{coach.id}", {"status": "disabled"})
-    # then auth's "disabled" is the contract's "suspended"
+    # then
     assert response.status_code == 200
     assert _updated_payloads() == [
         {
@@ -180,7 +180,7 @@ def test_an_admin_suspending_a_coach_publishes_its_new_status(client_for, admin,
             "firstName": "Cory",
             "lastName": "Coach",
             "role": "coach",
-            "status": "suspended",
+            "status": "disabled",
             "timeZone": "UTC",
             "changedFields": ["status"],
             "updatedAt": _iso(moment),
@@ -225,7 +225,7 @@ def test_a_change_saved_in_the_django_admin_is_published(admin, coach):
     (payload,) = _updated_payloads()
     assert (payload["changedFields"], payload["status"], payload["timeZone"]) == (
         ["status", "timeZone"],
-        "suspended",
+        "disabled",
         "Africa/Lagos",
     )
 

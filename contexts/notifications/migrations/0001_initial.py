@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('coach_id', models.UUIDField(blank=True, null=True)),
                 ('email', models.EmailField(max_length=254)),
                 ('name', models.CharField(blank=True, default='', max_length=301)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('suspended', 'Suspended'), ('deactivated', 'Deactivated')], default='active', max_length=12)),
+                ('status', models.CharField(choices=[('active', 'Active'), ('disabled', 'Disabled')], default='active', max_length=12)),
             ],
             options={
                 'indexes': [models.Index(fields=['role', 'status'], name='notif_user_role_status')],

@@ -150,11 +150,11 @@ def test_a_move_other_than_booked_and_a_v1_move_tell_nothing(envelope, deliver_e
 
 
 def test_platform_notices_go_to_every_active_admin_known(envelope, deliver_event, coach_id, other_coach_id):
-    # given two admins and a suspended one, known from auth's events
-    suspended_id = "0ad00000-0000-4000-8000-000000000003"
-    for user_id in (ADMIN_ID, "0ad00000-0000-4000-8000-000000000002", suspended_id):
+    # given two admins and a disabled one, known from auth's events
+    disabled_id = "0ad00000-0000-4000-8000-000000000003"
+    for user_id in (ADMIN_ID, "0ad00000-0000-4000-8000-000000000002", disabled_id):
         deliver_event("notifications", envelope("auth.user.created", payloads.user_created(user_id, role="admin")))
-    updated = {**payloads.user_created(suspended_id, role="admin"), "status": "suspended", "timeZone": "UTC"}
+    updated = {**payloads.user_created(disabled_id, role="admin"), "status": "disabled", "timeZone": "UTC"}
     updated.pop("createdAt"), updated.pop("signupMethod")
     deliver_event(
         "notifications",
@@ -175,23 +175,23 @@ def test_platform_notices_go_to_every_active_admin_known(envelope, deliver_event
         ),
     )
     deliver_event("notifications", envelope("billing.subscription.canceled", payloads.subscription_canceled(coach_id)))
-    # then each active admin has three notices, the suspended one none, the coaches none
+    # then each active admin has three notices, the disabled one none, the coaches none
     by_admin = {
         str(user_id): list(
             Notification.objects.filter(recipient_user_id=user_id).order_by("seq").values_list("kind", "title")
         )
-        for user_id in (ADMIN_ID, "0ad00000-0000-4000-8000-000000000002", suspended_id)
+        for user_id in (ADMIN_ID, "0ad00000-0000-4000-8000-000000000002", disabled_id)
     }
     expected = [
         ("coach_signed_up", "New coach: Cory Coach"),
         ("webhook_failed", "A stripe webhook failed for good (checkout.session.completed)"),
         ("subscription_canceled", "A coach's subscription ended: Pro"),
     ]
-    assert by_admin == {str(ADMIN_ID): expected, "0ad00000-0000-4000-8000-000000000002": expected, suspended_id: []}
+    assert by_admin == {str(ADMIN_ID): expected, "0ad00000-0000-4000-8000-000000000002": expected, disabled_id: []}
     assert Notification.objects.get(recipient_user_id=ADMIN_ID, kind="webhook_failed").body == (
         "After 6 attempts: billing: no such payment link"
     )
-    assert User.objects.get(id=suspended_id).status == "suspended"
+    assert User.objects.get(id=disabled_id).status == "disabled"
     assert User.objects.get(id=other_coach_id).role == "coach"
 
 
