@@ -37,6 +37,10 @@ def record_payment(event: Event) -> None:
     received.append({"eventId": str(event.event_id), "traceId": event.trace_id, "payload": event.payload})
 
 
+# Registered only while a test asks for it (the fixture below), not for every test of the process.
+unregister(record_payment.handler_spec)
+
+
 @pytest.fixture
 def payment_consumer():
     received.clear()
