@@ -67,6 +67,8 @@ ARCHITECTURE_EVENT_TYPES = [
     "billing.subscription.canceled",
     "comms.email.delivered",
     "comms.email.complained",
+    # A request type (decision 0009): a notice to every admin, e.g. of a dead letter.
+    "notify.admins",
     "integrations.webhook.received",
     "integrations.webhook.failed",
     "integrations.webhook.processed",

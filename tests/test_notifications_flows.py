@@ -3,7 +3,9 @@
 - a lead sent through a coach's public landing form -> leads.lead.created -> notifications: the
   coach has one unread notification, whatever the bus redelivers;
 - another context asks for a notification by publishing notify.user from its own outbox -> the
-  relay -> notifications' queue: the recipient has it once, the request's producer is the asker.
+  relay -> notifications' queue: the recipient has it once, the request's producer is the asker;
+- a context gives up on an event -> the kernel asks for notify.admins from that context's outbox ->
+  every admin has one notice (and a dead-lettered request raises none).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.db import transaction
 
 from nlc.db.router import alias_for_context
 from nlc.events import publish
+from nlc.events.dead_letters import record_dead_letter
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -67,3 +70,54 @@ def test_another_context_asks_through_notify_user(settings, event_bus, principal
     (row,) = coach.get("/notifications/notifications").json()["results"]
     assert (row["kind"], row["title"], row["link"]) == ("course_review_due", "Your course is due for a review", "")
     assert coach.get("/notifications/unread-count").json() == {"unread": 1}
+
+
+def _admin_known(admin_id: uuid.UUID) -> None:
+    with transaction.atomic(using=alias_for_context("auth")):
+        publish(
+            "auth.user.created",
+            {
+                "userId": str(admin_id),
+                "coachId": None,
+                "email": "ada@example.com",
+                "firstName": "Ada",
+                "lastName": "Admin",
+                "role": "admin",
+                "signupMethod": "admin",
+                "createdAt": "2026-03-01T09:00:00Z",
+            },
+            aggregate_id=str(admin_id),
+        )
+
+
+def test_a_dead_letter_in_any_context_reaches_the_admins(settings, event_bus, principal_client):
+    assert settings.BROKER_URL, "this test runs over RabbitMQ (scripts/test sets BROKER_URL)"
+    # given an admin notifications knows of
+    admin_id = uuid.uuid4()
+    _admin_known(admin_id)
+    event_bus.settle()
+    # when comms gives up on an event (the kernel's dead-letter store, as both backends call it)
+    envelope = {"eventId": str(uuid.uuid4()), "type": "courses.enrollment.completed", "payload": {}}
+    letter = record_dead_letter("comms", envelope=envelope, reason="TemplateMissingError: no template", attempts=5)
+    event_bus.settle()
+    # then the notice travelled from comms' own outbox, and the admin has it once
+    (notice,) = event_bus.events("notify.admins")
+    assert (notice["producer"], notice["payload"]["notificationId"]) == ("comms", str(letter.id))
+    admin = principal_client(role="admin", user_id=admin_id)
+    (row,) = admin.get("/notifications/notifications").json()["results"]
+    assert (row["kind"], row["title"], row["body"]) == (
+        "event_dead_lettered",
+        "comms gave up on courses.enrollment.completed",
+        "After 5 attempts: TemplateMissingError: no template",
+    )
+    assert admin.get("/notifications/unread-count").json() == {"unread": 1}
+
+
+def test_a_dead_lettered_notice_request_raises_no_notice(settings, event_bus):
+    assert settings.BROKER_URL, "this test runs over RabbitMQ (scripts/test sets BROKER_URL)"
+    # when notifications itself gives up on a request
+    envelope = {"eventId": str(uuid.uuid4()), "type": "notify.admins", "payload": {}}
+    record_dead_letter("notifications", envelope=envelope, reason="broken", attempts=5)
+    event_bus.settle()
+    # then no new request follows it (no loop)
+    assert event_bus.events("notify.admins") == []

@@ -249,3 +249,21 @@ def notification_requested(event: Event) -> None:
         ),
         producer=event.producer,
     )
+
+
+@handles("notify.admins", versions=(1,))
+def admin_notice_requested(event: Event) -> None:
+    """Another context (or the kernel, for a dead letter) asks for a notice to every active admin:
+    created once per ``notificationId`` and admin."""
+    services.notification_deliver(
+        recipients=services.admin_ids(),
+        draft=rules.requested(
+            notification_id=event.uuid("notificationId"),
+            coach_id=None,
+            kind=event.text("kind"),
+            title=event.text("title"),
+            body=event.text("body"),
+            link=event.optional_text("link"),
+        ),
+        producer=event.producer,
+    )

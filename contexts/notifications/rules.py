@@ -34,6 +34,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("asset_ready", "A video or file is ready", (COACH,)),
     Kind("asset_failed", "A video or file failed to process", (COACH,)),
     Kind("webhook_failed", "A webhook failed for good", (ADMIN,)),
+    Kind("event_dead_lettered", "A context gave up on an event (dead letter)", (ADMIN,)),
     Kind("coach_signed_up", "A new coach signed up", (ADMIN,)),
     Kind("subscription_canceled", "A coach's subscription ended", (ADMIN,)),
 )

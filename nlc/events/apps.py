@@ -13,4 +13,6 @@ class EventsConfig(AppConfig):
         from nlc.events import registry
 
         registry.autodiscover()
-        from nlc.events import checks, health  # noqa: F401 - registers system and readiness checks
+        from nlc.events import checks, health, notices  # noqa: F401 - registers system and readiness checks
+
+        notices.connect()

@@ -12,12 +12,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from nlc.db.router import alias_for_context
 from nlc.events import metrics
 from nlc.events.models import DeadLetter
+
+# Sent inside the transaction that records a dead letter (context=, letter=): nlc.events.notices asks
+# notifications to tell the admins.
+dead_lettered = Signal()
 
 
 def record_dead_letter(
@@ -33,14 +39,17 @@ def record_dead_letter(
     if isinstance(body, bytes):
         body = body.decode("utf-8", errors="replace")
     event_type = (envelope or {}).get("type", "") if isinstance(envelope, dict) else ""
-    letter = DeadLetter.objects.using(alias_for_context(context)).create(
-        event_id=(envelope or {}).get("eventId") if isinstance(envelope, dict) else None,
-        event_type=str(event_type)[:120],
-        body=body,
-        reason=reason[:10_000],
-        attempts=attempts,
-        last_attempt_at=timezone.now(),
-    )
+    alias = alias_for_context(context)
+    with transaction.atomic(using=alias):
+        letter = DeadLetter.objects.using(alias).create(
+            event_id=(envelope or {}).get("eventId") if isinstance(envelope, dict) else None,
+            event_type=str(event_type)[:120],
+            body=body,
+            reason=reason[:10_000],
+            attempts=attempts,
+            last_attempt_at=timezone.now(),
+        )
+        dead_lettered.send(sender=DeadLetter, context=context, letter=letter)
     metrics.dead_lettered.labels(context, event_type or "unreadable").inc()
     return letter
 

@@ -178,7 +178,12 @@ def test_preferences_list_the_roles_kinds_on_by_default(coach_client, admin_clie
         "asset_ready",
         "asset_failed",
     ]
-    assert [row["kind"] for row in admin] == ["webhook_failed", "coach_signed_up", "subscription_canceled"]
+    assert [row["kind"] for row in admin] == [
+        "webhook_failed",
+        "event_dead_lettered",
+        "coach_signed_up",
+        "subscription_canceled",
+    ]
     assert all(row["inApp"] for row in coach + admin)
     assert coach[0] == {"kind": "payment_received", "label": "A client paid you (a course sale)", "inApp": True}
 
