@@ -399,8 +399,11 @@ class Fold:
     def _subscription(self, coach_id, payload, moment, utc_day, *, status: str) -> None:
         subscription_id = UUID(payload["subscriptionId"])
         state = self.subscriptions.get(subscription_id)
-        if state is not None and moment <= state.changed_at:
-            return  # older than what is known (or the same change again): nothing moves
+        if state is not None and moment < state.changed_at:
+            # Older than what is known: nothing moves. Stripe's times are whole seconds, so two real
+            # changes can share one; billing publishes them in order, and the later one wins. The
+            # same state again (activated and updated for one change) moves nothing either.
+            return
         counted = monthly_amount(payload["amount"], payload["interval"]) if status in MRR_STATUSES else 0
         previous = 0
         if state is not None and state.status in MRR_STATUSES:

@@ -96,6 +96,30 @@ def test_an_older_subscription_event_arriving_late_moves_nothing(feed, admin_cli
     ]
 
 
+def test_two_changes_within_one_second_both_move_mrr_in_their_order(feed, admin_client, coach_id):
+    # given an activation, then an upgrade and a downgrade Stripe stamped with the same second
+    subscription_id = uuid.uuid4()
+    feed(
+        "billing.subscription.activated",
+        make.subscription("activated", coach_id, "2026-03-02T10:00:00Z", subscription_id=subscription_id, amount=4900),
+    )
+    for amount, previous in ((9900, 4900), (2900, 9900)):
+        feed(
+            "billing.subscription.updated",
+            make.subscription(
+                "updated",
+                coach_id,
+                "2026-03-10T10:00:00Z",
+                subscription_id=subscription_id,
+                amount=amount,
+                previous_amount=previous,
+            ),
+        )
+    # then the later change wins, and both moved MRR
+    (money,) = _money(admin_client)["totals"]["money"]
+    assert (money["mrr"], money["mrrNew"], money["mrrExpansion"], money["mrrContraction"]) == (2900, 4900, 5000, 7000)
+
+
 def test_coaches_gmv_and_webhook_health(feed, admin_client, coach_id, other_coach_id):
     # given two new coaches, two course sales in two currencies, a subscription payment (no GMV),
     # and three failed webhooks of which one is dead-lettered
