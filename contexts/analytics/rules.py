@@ -456,7 +456,8 @@ class Fold:
         if facts.last_active_at is None or moment > facts.last_active_at:
             facts.last_active_at = moment
         lesson_id = payload.get("lessonId")
-        if lesson_id:
+        # v2 also announces playback reports (lessonCompleted false); v1 only ever a completion.
+        if lesson_id and payload.get("lessonCompleted", True):
             # The first completion of a lesson in log order stays (the live path inserts it once).
             self.lessons.setdefault(
                 (state.enrollment_id, UUID(lesson_id)), (state.course_id, coach_id, payload["completedLessons"])

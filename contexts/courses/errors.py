@@ -79,6 +79,11 @@ class ProgressInvalidError(InvalidInputError):
     code = "invalid"
 
 
+class LessonHasNoVideoError(InvalidInputError):
+    code = "lesson_has_no_video"
+    message = "Only a video lesson with its video asset reports playback."
+
+
 class AccessLinkInvalidError(AuthenticationFailedError):
     code = "access_link_invalid"
     message = "This access link is not valid (any more): ask the coach for a new one."

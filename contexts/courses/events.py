@@ -71,7 +71,18 @@ def enrollment_completed_publish(*, enrollment: Enrollment, course: Course) -> d
     )
 
 
-def progress_updated_publish(*, enrollment: Enrollment, lesson_id: UUID | None, updated_at: datetime) -> dict:
+def progress_updated_publish(
+    *,
+    enrollment: Enrollment,
+    lesson_id: UUID | None,
+    updated_at: datetime,
+    asset_id: UUID | None = None,
+    play_started: bool = False,
+    seconds_watched: int = 0,
+    lesson_completed: bool = False,
+) -> dict:
+    """A lesson completed (``lesson_completed``), a playback report of a lesson's video, or the
+    course's lessons changed (no lesson); the enrollment's counts as they are now."""
     return publish(
         PROGRESS_UPDATED,
         {
@@ -80,10 +91,15 @@ def progress_updated_publish(*, enrollment: Enrollment, lesson_id: UUID | None, 
             "clientId": enrollment.client_id,
             "coachId": enrollment.coach_id,
             "lessonId": lesson_id,
+            "assetId": asset_id,
+            "playStarted": play_started,
+            "secondsWatched": seconds_watched,
+            "lessonCompleted": lesson_completed,
             "completedLessons": enrollment.counted_lessons_completed,
             "totalLessons": enrollment.counted_lessons_total,
             "progressPercent": enrollment.progress_percent,
             "updatedAt": updated_at,
         },
         aggregate_id=enrollment.id,
+        version=2,
     )

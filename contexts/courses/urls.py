@@ -34,6 +34,7 @@ urlpatterns = [
     path("learn/outline", views.LearnerOutlineView.as_view(), name="learn-outline"),
     path("learn/lessons/<uuid:lesson_id>", views.LearnerLessonView.as_view(), name="learn-lesson"),
     path("learn/lessons/<uuid:lesson_id>/progress", views.LearnerProgressView.as_view(), name="learn-progress"),
+    path("learn/lessons/<uuid:lesson_id>/playback", views.LearnerPlaybackView.as_view(), name="learn-playback"),
     # Anyone: a published course's sales page
     path("preview/<uuid:course_id>", views.CoursePreviewView.as_view(), name="preview"),
     path("preview/<uuid:course_id>/lessons/<uuid:lesson_id>", views.LessonPreviewView.as_view(), name="preview-lesson"),

@@ -82,7 +82,7 @@ def client_enrollment(event: Event) -> None:
     )
 
 
-@handles("courses.progress.updated", versions=(1,))
+@handles("courses.progress.updated", versions=(1, 2))
 def client_progress(event: Event) -> None:
     services.enrollment_progress_record(
         enrollment_id=event.uuid("enrollmentId"),

@@ -117,13 +117,32 @@ def enrollment(coach_id, at: str, *, enrollment_id=None, course_id=None, client_
     }
 
 
-def progress(coach_id, at: str, *, enrollment_id, course_id, client_id, lesson_id=None, done: int, total: int = 4):
+def progress(
+    coach_id,
+    at: str,
+    *,
+    enrollment_id,
+    course_id,
+    client_id,
+    lesson_id=None,
+    done: int,
+    total: int = 4,
+    asset_id=None,
+    play_started: bool = False,
+    seconds_watched: int = 0,
+    lesson_completed: bool | None = None,
+):
+    """courses.progress.updated v2: a lesson's completion unless ``lesson_completed`` says otherwise."""
     return {
         "enrollmentId": str(enrollment_id),
         "courseId": str(course_id),
         "clientId": str(client_id),
         "coachId": str(coach_id),
         "lessonId": str(lesson_id) if lesson_id else None,
+        "assetId": str(asset_id) if asset_id else None,
+        "playStarted": play_started,
+        "secondsWatched": seconds_watched,
+        "lessonCompleted": bool(lesson_id) if lesson_completed is None else lesson_completed,
         "completedLessons": done,
         "totalLessons": total,
         "progressPercent": done * 100 // total,

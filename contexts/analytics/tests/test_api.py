@@ -41,6 +41,22 @@ def two_coaches(feed, coach_id, other_coach_id):
                     done=done,
                 ),
             )
+        # a playback report of a third lesson: progress, not a completion (no drop-off row)
+        feed(
+            "courses.progress.updated",
+            make.progress(
+                coach,
+                "2026-03-05T10:00:00Z",
+                enrollment_id=enrollment_id,
+                course_id=course_id,
+                client_id=client_id,
+                lesson_id=uuid.uuid5(course_id, "3"),
+                done=2,
+                asset_id=uuid.uuid4(),
+                play_started=True,
+                lesson_completed=False,
+            ),
+        )
     return courses
 
 

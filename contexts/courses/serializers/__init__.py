@@ -30,6 +30,7 @@ from contexts.courses.serializers.inputs import (
     ModuleInputSerializer,
     ModuleOrderInputSerializer,
     ModuleUpdateInputSerializer,
+    PlaybackInputSerializer,
     ProgressInputSerializer,
     SnapshotFilterSerializer,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "OutlineModuleSerializer",
     "OutlineResumeSerializer",
     "OutlineSerializer",
+    "PlaybackInputSerializer",
     "PreviewLessonSerializer",
     "PreviewModuleSerializer",
     "PreviewSerializer",

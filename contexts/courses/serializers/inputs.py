@@ -115,6 +115,15 @@ class SnapshotFilterSerializer(CamelCaseSerializer):
 # --- Learners ----------------------------------------------------------------------------------
 
 
+class PlaybackInputSerializer(CamelCaseSerializer):
+    event = serializers.ChoiceField(
+        choices=["started", "progress"], help_text="started: a play begins; progress: seconds watched since"
+    )
+    secondsWatched = serializers.IntegerField(
+        min_value=0, max_value=3600, help_text="Seconds watched since the last report for this lesson"
+    )
+
+
 class ProgressInputSerializer(CamelCaseSerializer):
     positionSeconds = serializers.FloatField(
         required=False, min_value=0, max_value=MAX_SECONDS, help_text="Video: where the player is (resume point)"

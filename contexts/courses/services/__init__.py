@@ -39,7 +39,7 @@ from contexts.courses.services.enrollments import (
     enrollment_revoke_for_refund,
 )
 from contexts.courses.services.privacy import client_erase
-from contexts.courses.services.progress import lesson_progress_record
+from contexts.courses.services.progress import lesson_playback_record, lesson_progress_record
 from contexts.courses.services.snapshots import progress_snapshot_take
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "enrollment_revoke_for_refund",
     "lesson_create",
     "lesson_delete",
+    "lesson_playback_record",
     "lesson_progress_record",
     "lesson_reorder",
     "lesson_update",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from contexts.courses import events, rules, selectors
 from contexts.courses.data import ProgressRecorded, ProgressReport
-from contexts.courses.errors import ProgressInvalidError, VideoCompletesByWatchingError
+from contexts.courses.errors import LessonHasNoVideoError, ProgressInvalidError, VideoCompletesByWatchingError
 from contexts.courses.models import Course, Enrollment, LessonKind, LessonProgress
 from contexts.courses.services.counters import ACTIVE_WINDOW, _course_stats_add, _enrollment_moved, _lesson_stats_add
 from contexts.courses.services.enrollments import _completion_check, _counted_completed, _progress_apply
@@ -64,6 +64,39 @@ def lesson_progress_record(
             enrollment = _lesson_completion_count(enrollment, course, structure, lesson_id, now=now)
         _activity_touch(enrollment, now=now)
     return ProgressRecorded(progress=progress, enrollment=enrollment, lesson_completed_now=completed_now)
+
+
+def lesson_playback_record(
+    *,
+    enrollment: Enrollment,
+    lesson_id: UUID,
+    started: bool,
+    seconds_watched: int,
+    now: datetime | None = None,
+) -> None:
+    """Announce a learner's playback of an open video lesson (progress.updated with the lesson's
+    asset): a play started, or ``seconds_watched`` since the learner's last report for this lesson.
+    Media counts its assets' usage from it; the learner's progress is unchanged."""
+    now = now or timezone.now()
+    structure = course_structure(enrollment.course)
+    if lesson_id not in structure.lessons:  # a lesson of another course
+        raise NotFoundError.of("lesson")
+    selectors.lesson_open_check(enrollment=enrollment, structure=structure, lesson_id=lesson_id, now=now)
+    lesson = structure.lessons[lesson_id]
+    if lesson.kind != LessonKind.VIDEO or lesson.media_asset_id is None:
+        raise LessonHasNoVideoError()
+    with atomic("courses"):
+        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        events.progress_updated_publish(
+            enrollment=locked,
+            lesson_id=lesson_id,
+            updated_at=now,
+            asset_id=lesson.media_asset_id,
+            play_started=started,
+            seconds_watched=seconds_watched,
+        )
+        locked.course = enrollment.course
+        _activity_touch(locked, now=now)
 
 
 def _report_validate(lesson, report: ProgressReport) -> tuple[int | None, int | None]:
@@ -160,7 +193,13 @@ def _lesson_completion_count(
         ]
     )
     _enrollment_moved(enrollment, from_status=from_status, from_percent=from_percent, now=now)
-    events.progress_updated_publish(enrollment=enrollment, lesson_id=lesson_id, updated_at=now)
+    events.progress_updated_publish(
+        enrollment=enrollment,
+        lesson_id=lesson_id,
+        updated_at=now,
+        asset_id=structure.lessons[lesson_id].media_asset_id,
+        lesson_completed=True,
+    )
     if completed_now:
         events.enrollment_completed_publish(enrollment=enrollment, course=course)
     enrollment.course = course

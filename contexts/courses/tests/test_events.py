@@ -110,8 +110,13 @@ def test_progress_updated_and_enrollment_completed():
         "clientId": str(enrollment.client_id),
         "coachId": str(COACH_ID),
         "totalLessons": 2,
+        "assetId": None,
+        "playStarted": False,
+        "secondsWatched": 0,
+        "lessonCompleted": True,
     }
     updates = published_events(context="courses", event_type="courses.progress.updated")
+    assert [event["schemaVersion"] for event in updates] == [2, 2]
     assert [event["payload"] for event in updates] == [
         {
             **common,

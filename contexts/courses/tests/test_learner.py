@@ -453,3 +453,154 @@ def test_the_public_preview_shows_the_outline_and_only_free_previews():
     assert (paid.status_code, paid.json()["code"]) == (403, "enrollment_required")
     draft = build_course(title="Draft", publish=False)
     assert anyone.get(f"/courses/preview/{draft.course.id}").status_code == 404
+
+
+def _playback(client, lesson, body: dict):
+    return client.post(f"/courses/learn/lessons/{lesson.id}/playback", body, format="json")
+
+
+def test_playback_reports_and_the_completion_announce_the_lessons_asset():
+    asset_id = uuid.uuid4()
+    with time_machine.travel(T0, tick=False) as traveller:
+        # given a course with a 100-second video lesson on a media asset, and a text lesson
+        built = build_course(
+            modules=[
+                (
+                    "M",
+                    {},
+                    [
+                        ("Video", LessonKind.VIDEO, {"duration_seconds": 100, "media_asset_id": asset_id}),
+                        ("Read", LessonKind.TEXT, {}),
+                    ],
+                )
+            ]
+        )
+        enrollment = grant(built.course)
+        learner = learner_client_for(enrollment)
+        video = built.lessons["Video"]
+        # when the learner starts the video, then reports 40 seconds watched
+        started = _playback(learner, video, {"event": "started", "secondsWatched": 0})
+        traveller.shift(timedelta(seconds=40))
+        watched = _playback(learner, video, {"event": "progress", "secondsWatched": 40})
+        # and watches it to its threshold
+        _watch(learner, video, 0, 90, traveller)
+    # then each report and the completion are progress.updated v2 naming the asset; the counts move only on completion
+    assert (started.status_code, watched.status_code) == (204, 204)
+    published = published_events(context="courses", event_type="courses.progress.updated")
+    assert [event["schemaVersion"] for event in published] == [2, 2, 2]
+    common = {
+        "enrollmentId": str(enrollment.id),
+        "courseId": str(built.course.id),
+        "clientId": str(enrollment.client_id),
+        "coachId": str(COACH_ID),
+        "lessonId": str(video.id),
+        "assetId": str(asset_id),
+        "totalLessons": 2,
+    }
+    assert [event["payload"] for event in published] == [
+        {
+            **common,
+            "playStarted": True,
+            "secondsWatched": 0,
+            "lessonCompleted": False,
+            "completedLessons": 0,
+            "progressPercent": 0,
+            "updatedAt": iso_z(T0),
+        },
+        {
+            **common,
+            "playStarted": False,
+            "secondsWatched": 40,
+            "lessonCompleted": False,
+            "completedLessons": 0,
+            "progressPercent": 0,
+            "updatedAt": iso_z(T0 + timedelta(seconds=40)),
+        },
+        {
+            **common,
+            "playStarted": False,
+            "secondsWatched": 0,
+            "lessonCompleted": True,
+            "completedLessons": 1,
+            "progressPercent": 50,
+            "updatedAt": iso_z(T0 + timedelta(seconds=130)),
+        },
+    ]
+    # and a text lesson's completion names no asset
+    _complete(learner, built.lessons["Read"])
+    last = published_events(context="courses", event_type="courses.progress.updated")[-1]["payload"]
+    assert (last["lessonId"], last["assetId"], last["lessonCompleted"], last["progressPercent"]) == (
+        str(built.lessons["Read"].id),
+        None,
+        True,
+        100,
+    )
+
+
+def test_playback_input_is_checked():
+    built = build_course(
+        modules=[
+            (
+                "M",
+                {},
+                [
+                    ("Video", LessonKind.VIDEO, {"duration_seconds": 60, "media_asset_id": uuid.uuid4()}),
+                    ("No video yet", LessonKind.VIDEO, {"duration_seconds": 60}),
+                    ("Text", LessonKind.TEXT, {}),
+                ],
+            )
+        ]
+    )
+    learner = learner_client_for(grant(built.course))
+    video = built.lessons["Video"]
+    cases = [
+        ({"secondsWatched": 10}, ["event"]),
+        ({"event": "paused", "secondsWatched": 10}, ["event"]),
+        ({"event": "progress"}, ["secondsWatched"]),
+        ({"event": "progress", "secondsWatched": -1}, ["secondsWatched"]),
+        ({"event": "progress", "secondsWatched": 3601}, ["secondsWatched"]),
+    ]
+    for body, fields in cases:
+        response = _playback(learner, video, body)
+        assert (response.status_code, list(response.json()["fieldErrors"])) == (400, fields), body
+    # a lesson without a video asset has no playback to report
+    for title in ("No video yet", "Text"):
+        response = _playback(learner, built.lessons[title], {"event": "started", "secondsWatched": 0})
+        assert (response.status_code, response.json()["code"]) == (400, "lesson_has_no_video"), title
+    # a lesson of another course is not found
+    other = build_course(
+        title="Other", modules=[("M", {}, [("V", LessonKind.VIDEO, {"media_asset_id": uuid.uuid4()})])]
+    )
+    response = _playback(learner, other.lessons["V"], {"event": "started", "secondsWatched": 0})
+    assert response.status_code == 404
+    # the boundary is accepted
+    assert _playback(learner, video, {"event": "progress", "secondsWatched": 3600}).status_code == 204
+    assert len(published_events(context="courses", event_type="courses.progress.updated")) == 1
+
+
+def test_a_revoked_or_locked_learner_reports_no_playback():
+    with time_machine.travel(T0, tick=False):
+        built = build_course(
+            sequential=True,
+            modules=[
+                (
+                    "M",
+                    {},
+                    [
+                        ("First", LessonKind.VIDEO, {"duration_seconds": 60, "media_asset_id": uuid.uuid4()}),
+                        ("Second", LessonKind.VIDEO, {"duration_seconds": 60, "media_asset_id": uuid.uuid4()}),
+                    ],
+                )
+            ],
+        )
+        enrollment = grant(built.course)
+        learner = learner_client_for(enrollment)
+        body = {"event": "started", "secondsWatched": 0}
+        # a lesson still locked by the sequence: 403 lesson_locked
+        locked = _playback(learner, built.lessons["Second"], body)
+        assert (locked.status_code, locked.json()["code"]) == (403, "lesson_locked")
+        # a revoked enrollment: 403
+        services.enrollment_revoke(enrollment=enrollment)
+        refused = _playback(learner, built.lessons["First"], body)
+        assert (refused.status_code, refused.json()["code"]) == (403, "enrollment_revoked")
+    assert published_events(context="courses", event_type="courses.progress.updated") == []

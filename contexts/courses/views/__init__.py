@@ -30,6 +30,7 @@ from contexts.courses.views.learners import (
     CoursePreviewView,
     LearnerLessonView,
     LearnerOutlineView,
+    LearnerPlaybackView,
     LearnerProgressView,
     LessonPreviewView,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "EnrollmentSnapshotListView",
     "LearnerLessonView",
     "LearnerOutlineView",
+    "LearnerPlaybackView",
     "LearnerProgressView",
     "LessonDetailView",
     "LessonListView",

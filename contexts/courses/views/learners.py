@@ -15,6 +15,7 @@ from contexts.courses.models import Course
 from contexts.courses.serializers import (
     LearnerLessonSerializer,
     OutlineSerializer,
+    PlaybackInputSerializer,
     PreviewSerializer,
     ProgressInputSerializer,
     ProgressRecordedSerializer,
@@ -82,6 +83,27 @@ class LearnerProgressView(LearnerView):
         )
         lesson = course_structure(enrollment.course).lessons[lesson_id]
         return Response(progress_recorded_data(recorded, lesson))
+
+
+class LearnerPlaybackView(LearnerView):
+    @extend_schema(
+        tags=[LEARNER_TAG],
+        summary="Report playback of a video lesson (for its asset's usage)",
+        description="event=started when a play begins, progress for the seconds watched since the learner's last "
+        "report for this lesson (0 to 3600 per report). Announced as courses.progress.updated with the lesson's "
+        "asset; the learner's progress is unchanged. A lesson without a video asset: 400 lesson_has_no_video.",
+        request=PlaybackInputSerializer,
+        responses={204: None, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, lesson_id):
+        data = validated(PlaybackInputSerializer, request.data)
+        services.lesson_playback_record(
+            enrollment=request.user.enrollment,
+            lesson_id=lesson_id,
+            started=data["event"] == "started",
+            seconds_watched=data["seconds_watched"],
+        )
+        return Response(status=204)
 
 
 # --- Public previews ---------------------------------------------------------------------------
