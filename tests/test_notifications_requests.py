@@ -77,10 +77,11 @@ def test_an_ordinary_event_has_one_producer():
     assert not OutboxEvent.objects.using(COURSES).exists()
 
 
-def test_only_notify_user_v2_is_a_request_type():
+def test_only_notify_user_v2_and_notify_admins_are_request_types():
     contracts = registry()
     assert [(contract.event_type, contract.version) for contract in contracts.all() if contract.publishers == "*"] == [
-        ("notify.user", 2)
+        ("notify.admins", 1),
+        ("notify.user", 2),
     ]
     assert contracts.get("notify.user").may_publish("media")
     assert not contracts.get("notify.user", 1).may_publish("media")

@@ -60,6 +60,7 @@ MOMENT_FIELDS: dict[str, str] = {
     "integrations.webhook.failed": "failedAt",
     "integrations.webhook.processed": "processedAt",
     "notify.user": "createdAt",
+    "notify.admins": "createdAt",
 }
 # Never logged: bearer links (a learner's access link, a player URL with its privacy hash).
 SECRET_FIELDS = frozenset({"accessUrl", "playbackUrl"})
