@@ -184,3 +184,16 @@ def test_the_embedded_default_seeds_the_demo_and_serves_its_learner(tmp_path):
     assert len(statuses) > 2
     assert set(statuses[1:]) <= {200, 403}
     assert 200 in statuses[1:]
+    # and the first lesson's video plays: a stream link that serves the demo clip
+    video = (
+        "import json; from django.test import Client; c = Client(HTTP_AUTHORIZATION='AccessLink " + token + "'); "
+        "o = c.get('/courses/learn/outline'); first = o.json()['modules'][0]['lessons'][0]['id']; "
+        "p = c.get(f'/courses/learn/lessons/{first}').json()['playback']; "
+        "s = Client().get(p['url'].split('://', 1)[-1].split('/', 1)[-1].join(['/', ''])); "
+        "print(json.dumps([p['type'], s.status_code, s['Content-Type'], len(b''.join(s.streaming_content))]))"
+    )
+    played = subprocess.run(
+        [*manage, "shell", "-c", video], env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=120
+    )
+    clip = (ROOT / "contexts/media/demo_files/welcome.mp4").stat().st_size
+    assert json.loads(played.stdout.strip().splitlines()[-1]) == ["stream", 200, "video/mp4", clip]

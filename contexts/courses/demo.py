@@ -21,7 +21,7 @@ from nlc.demo import events_replay_to
 DEMO_COACH_EMAIL = "coach@demo.nextlevelcoach.test"
 DEMO_LEARNER = ("learner@demo.nextlevelcoach.test", "Lee Learner")
 DEMO_SLUG = "start-strong"
-# Stand-ins for assets of the media context (a later issue), stable across runs.
+# The ids of media's demo assets (contexts/media/demo.py derives the same ones), stable across runs.
 DEMO_VIDEO_ASSET_ID = uuid.uuid5(uuid.NAMESPACE_URL, "https://nextlevelcoach.ai/demo/media/welcome-video")
 DEMO_WORKBOOK_ASSET_ID = uuid.uuid5(uuid.NAMESPACE_URL, "https://nextlevelcoach.ai/demo/media/workbook")
 
@@ -67,10 +67,11 @@ def _course_create(coach: Coach) -> Course:
     services.lesson_create(
         module=week_two, title="Bonus: a coach's morning", kind=LessonKind.TEXT, is_required=False, body="Optional."
     )
-    # What media.asset.ready will say once the media context exists.
+    # What media.asset.ready says of them (the demos write their rows directly and publish nothing).
     now = timezone.now()
-    # The workbook is media's demo document (its provider: storage), so the download lesson signs links.
-    assets = ((DEMO_VIDEO_ASSET_ID, "video", 300, None), (DEMO_WORKBOOK_ASSET_ID, "document", None, "storage"))
+    # The video is media's demo clip (its provider: local, so the lesson signs a stream link) and the
+    # workbook its demo document (its provider: storage, so the download lesson signs links).
+    assets = ((DEMO_VIDEO_ASSET_ID, "video", 6, "local"), (DEMO_WORKBOOK_ASSET_ID, "document", None, "storage"))
     for asset_id, kind, duration, provider in assets:
         services.media_asset_state_apply(
             asset_id=asset_id,

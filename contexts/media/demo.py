@@ -1,5 +1,6 @@
-"""Development demo data: the demo coach's worksheet for the demo course's download lesson, a real
-PDF in the media storage (scripts/dev runs seed_demo).
+"""Development demo data: the demo coach's welcome video (a six-second test pattern with a tone,
+H.264/AAC in `demo_files/welcome.mp4`, played by the local provider) and worksheet (a real PDF) for
+the demo course's video and download lessons, in the media storage (scripts/dev runs seed_demo).
 
 Media never reads auth's tables: it knows the demo coach from its own copy of coaches, fed by
 auth.user.created (auth's demo data runs first, and the inline bus delivers its events at once); a
@@ -11,12 +12,14 @@ itself, this writes the rows directly and publishes nothing.
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from contexts.media.models import Asset, AssetKind, AssetState, Coach, ProviderMapping
 from contexts.media.providers.files import file_save
+from contexts.media.providers.local import LocalVideoProvider, local_video_name
 from contexts.media.services.uploads import STORAGE_PROVIDER
 from nlc.demo import events_replay_to
 
@@ -24,6 +27,10 @@ DEMO_COACH_EMAIL = "coach@demo.nextlevelcoach.test"
 # The ids the courses demo's lessons name (the same derivation, so neither context imports the other).
 DEMO_WORKBOOK_ASSET_ID = uuid.uuid5(uuid.NAMESPACE_URL, "https://nextlevelcoach.ai/demo/media/workbook")
 DEMO_WORKBOOK_TITLE = "Momentum workbook"
+DEMO_VIDEO_ASSET_ID = uuid.uuid5(uuid.NAMESPACE_URL, "https://nextlevelcoach.ai/demo/media/welcome-video")
+DEMO_VIDEO_TITLE = "Welcome video"
+DEMO_VIDEO_FILE = Path(__file__).resolve().parent / "demo_files" / "welcome.mp4"
+DEMO_VIDEO_SECONDS = 6
 
 
 def _demo_coach() -> Coach | None:
@@ -75,11 +82,34 @@ def _workbook_create(coach: Coach) -> Asset:
     return asset
 
 
+def _video_create(coach: Coach) -> Asset:
+    content = DEMO_VIDEO_FILE.read_bytes()
+    external_id = DEMO_VIDEO_ASSET_ID.hex
+    file_save(name=local_video_name(external_id), content=ContentFile(content))
+    asset = Asset.objects.create(
+        id=DEMO_VIDEO_ASSET_ID,
+        coach_id=coach.id,
+        kind=AssetKind.VIDEO,
+        title=DEMO_VIDEO_TITLE,
+        content_type="video/mp4",
+        size_bytes=len(content),
+        duration_seconds=DEMO_VIDEO_SECONDS,
+        provider=LocalVideoProvider.name,
+        state=AssetState.READY,
+        ready_at=timezone.now(),
+    )
+    ProviderMapping.objects.create(asset=asset, provider=LocalVideoProvider.name, external_id=external_id)
+    return asset
+
+
 def seed(*, stdout) -> None:
     coach = _demo_coach()
     if coach is None:
         stdout.write(f"  media: no copy of the demo coach {DEMO_COACH_EMAIL}; no demo worksheet")
         return
+    if not Asset.objects.filter(id=DEMO_VIDEO_ASSET_ID).exists():
+        _video_create(coach)
+        stdout.write(f"  created demo video: {DEMO_VIDEO_TITLE} (media asset {DEMO_VIDEO_ASSET_ID})")
     if Asset.objects.filter(id=DEMO_WORKBOOK_ASSET_ID).exists():
         stdout.write(f"  demo worksheet exists: {DEMO_WORKBOOK_TITLE}")
         return

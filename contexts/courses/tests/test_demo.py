@@ -41,7 +41,7 @@ def test_the_demo_course_and_learner_link(api_client, envelope, deliver_event):
     first, second = _seed(), _seed()
     course = Course.objects.get()
     assert (course.coach_id, course.status) == (coach_id, "published")
-    assert course.lessons.filter(kind=LessonKind.VIDEO, media_state="ready", duration_seconds=300).exists()
+    assert course.lessons.filter(kind=LessonKind.VIDEO, media_state="ready", duration_seconds=6).exists()
     assert Enrollment.objects.count() == 1
     # the printed link (the same at every start) opens the course
     link_line = next(line for line in first.splitlines() if "https://learn.nextlevelcoach.ai/access/" in line)

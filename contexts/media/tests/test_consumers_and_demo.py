@@ -41,15 +41,27 @@ def test_an_admin_is_not_copied(envelope, deliver_event):
     assert Coach.objects.count() == 0
 
 
-def test_the_demo_worksheet_is_a_ready_pdf_of_the_demo_coach(tmp_path):
+def test_the_demo_video_and_worksheet_are_ready_files_of_the_demo_coach(tmp_path):
     # given media's copy of the demo coach
     Coach.objects.create(id=COACH_ID, email=demo.DEMO_COACH_EMAIL)
     out = StringIO()
     # when the demo data is loaded twice
     demo.seed(stdout=out)
     demo.seed(stdout=out)
-    # then one ready worksheet exists, under the id the courses demo names, with a real PDF
-    asset = Asset.objects.get()
+    # then one ready local video exists, under the id the courses demo names, with the MP4 clip
+    video = Asset.objects.get(kind="video")
+    assert (video.id, video.coach_id, video.provider, video.state, video.duration_seconds) == (
+        uuid.uuid5(uuid.NAMESPACE_URL, "https://nextlevelcoach.ai/demo/media/welcome-video"),
+        COACH_ID,
+        "local",
+        "ready",
+        6,
+    )
+    clip = (tmp_path / "videos" / video.id.hex).read_bytes()
+    assert clip[4:8] == b"ftyp"
+    assert video.size_bytes == len(clip)
+    # and one ready worksheet, with a real PDF
+    asset = Asset.objects.get(kind="document")
     assert (asset.id, asset.coach_id, asset.kind, asset.state) == (
         uuid.uuid5(uuid.NAMESPACE_URL, "https://nextlevelcoach.ai/demo/media/workbook"),
         COACH_ID,
@@ -63,6 +75,7 @@ def test_the_demo_worksheet_is_a_ready_pdf_of_the_demo_coach(tmp_path):
     xref = int(content.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
     assert content[xref:].startswith(b"xref\n")
     assert out.getvalue() == (
+        f"  created demo video: Welcome video (media asset {video.id})"
         f"  created demo worksheet: Momentum workbook (media asset {asset.id})"
         "  demo worksheet exists: Momentum workbook"
     )
