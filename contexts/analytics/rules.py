@@ -107,6 +107,7 @@ PLATFORM_METRICS = (
     "webhooksProcessed",
     "webhooksFailed",
     "webhooksDeadLettered",
+    "eventsDeadLettered",
 )
 EMAIL_METRICS = {
     "comms.email.sent": "emailsSent",
@@ -513,6 +514,12 @@ class Fold:
 
     def _integrations_webhook_processed(self, coach_id, payload, moment, day, utc_day) -> None:
         self._count(PLATFORM, coach_id, utc_day, "webhooksProcessed", 1, payload["provider"])
+
+    def _notify_admins(self, coach_id, payload, moment, day, utc_day) -> None:
+        # The kernel asks for this notice once per dead letter of the bus, from the context that
+        # gave up (nlc/events/notices.py): the platform's dead-letter health.
+        if payload["kind"] == "event_dead_lettered":
+            self._count(PLATFORM, coach_id, utc_day, "eventsDeadLettered", 1)
 
     def _integrations_webhook_failed(self, coach_id, payload, moment, day, utc_day) -> None:
         self._count(PLATFORM, coach_id, utc_day, "webhooksFailed", 1, payload["provider"])

@@ -323,6 +323,7 @@ def _platform(start, end, by_day, active, mrr_at) -> dict[str, Any]:
         "coaches_active": active[(start, end)],
         "coaches_churned": metric["coachesChurned"],
         "course_sales": metric["courseSales"],
+        "events_dead_lettered": metric["eventsDeadLettered"],
         "money": [
             {
                 "currency": code,

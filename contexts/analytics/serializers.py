@@ -96,6 +96,7 @@ class PlatformKpisSerializer(CamelCaseSerializer):
     coachesActive = serializers.IntegerField(help_text="Coaches with any event in the period.")
     coachesChurned = serializers.IntegerField()
     courseSales = serializers.IntegerField()
+    eventsDeadLettered = serializers.IntegerField(help_text="Events a context gave up on (bus dead letters).")
     money = PlatformMoneySerializer(many=True)
     webhooks = WebhookHealthSerializer(many=True)
 

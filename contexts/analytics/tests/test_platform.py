@@ -153,6 +153,27 @@ def test_coaches_gmv_and_webhook_health(feed, admin_client, coach_id, other_coac
     assert totals["webhooks"] == [{"provider": "stripe", "received": 0, "processed": 0, "failed": 3, "deadLettered": 1}]
 
 
+def test_bus_dead_letters_count_from_the_kernels_notices(feed, admin_client):
+    # given two dead letters the kernel asked admins to hear of, and another context's notice request
+    for letter, at in ((uuid.uuid4(), "2026-03-07T09:00:00Z"), (uuid.uuid4(), "2026-03-08T09:00:00Z")):
+        notice = {
+            "notificationId": str(letter),
+            "kind": "event_dead_lettered",
+            "title": "comms gave up on courses.enrollment.completed",
+            "body": "After 5 attempts: TemplateMissingError",
+            "link": None,
+            "createdAt": at,
+        }
+        feed("notify.admins", notice)
+    feed("notify.admins", {**notice, "notificationId": str(uuid.uuid4()), "kind": "platform_maintenance"})
+    # when an admin reads March, by day
+    report = _money(admin_client, bucket="day")
+    # then
+    assert report["totals"]["eventsDeadLettered"] == 2
+    by_day = {row["start"]: row["eventsDeadLettered"] for row in report["buckets"]}
+    assert (by_day["2026-03-07"], by_day["2026-03-08"], by_day["2026-03-09"]) == (1, 1, 0)
+
+
 def test_coaches_may_not_read_the_platform(coach_client):
     response = coach_client.get("/analytics/platform", MARCH)
     assert response.status_code == 403
