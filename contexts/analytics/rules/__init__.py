@@ -1,0 +1,105 @@
+"""The KPI arithmetic of analytics: one fold over logged events, used by the live path and by the
+rebuild alike, so a rebuild gives the live numbers by construction. No database, no clock, no I/O.
+
+``Fold`` takes the state it needs (each coach's time zone, subscriptions, enrollments, client facts)
+and applies events in log order; what it produces is read off it: additive day metrics, activity
+days, lesson completions, and the states it changed. The live path loads the states an events chunk
+names and writes back what changed; the rebuild starts from nothing and writes everything.
+
+A package along its sections: shapes (what the fold reads and keeps), fold, reading (totals,
+health, ranges); every name is here.
+"""
+
+from contexts.analytics.rules.fold import (
+    Fold,
+)
+from contexts.analytics.rules.reading import (
+    MAX_RANGE_DAYS,
+    HealthPart,
+    bucket_start,
+    buckets,
+    conversion_rate,
+    csv_cell_escape,
+    health_parts,
+    health_score,
+    money_totals,
+    previous_period,
+    range_problem,
+    snapshot_metrics,
+)
+from contexts.analytics.rules.shapes import (
+    COACH,
+    COACH_METRICS,
+    COUNTED_TYPES,
+    DEFAULT_TIME_ZONE,
+    EMAIL_METRICS,
+    MOMENT_FIELDS,
+    MRR_STATUSES,
+    NO_COACH,
+    PERSONAL_FIELDS,
+    PLATFORM,
+    PLATFORM_METRICS,
+    SECRET_FIELDS,
+    WEBHOOK_METRICS,
+    ActivityKey,
+    ClientFacts,
+    EnrollmentState,
+    LoggedEvent,
+    MetricKey,
+    Named,
+    SubscriptionState,
+    client_of,
+    coach_of,
+    entities_named,
+    local_day,
+    monthly_amount,
+    mrr_movement,
+    payload_erased,
+    payload_to_log,
+    time_zone_valid,
+)
+
+__all__ = [
+    "COACH",
+    "COACH_METRICS",
+    "COUNTED_TYPES",
+    "DEFAULT_TIME_ZONE",
+    "EMAIL_METRICS",
+    "MAX_RANGE_DAYS",
+    "MOMENT_FIELDS",
+    "MRR_STATUSES",
+    "NO_COACH",
+    "PERSONAL_FIELDS",
+    "PLATFORM",
+    "PLATFORM_METRICS",
+    "SECRET_FIELDS",
+    "WEBHOOK_METRICS",
+    "ActivityKey",
+    "ClientFacts",
+    "EnrollmentState",
+    "Fold",
+    "HealthPart",
+    "LoggedEvent",
+    "MetricKey",
+    "Named",
+    "SubscriptionState",
+    "bucket_start",
+    "buckets",
+    "client_of",
+    "coach_of",
+    "conversion_rate",
+    "csv_cell_escape",
+    "entities_named",
+    "health_parts",
+    "health_score",
+    "local_day",
+    "money_totals",
+    "monthly_amount",
+    "mrr_movement",
+    "payload_erased",
+    "payload_to_log",
+    "previous_period",
+    "range_problem",
+    "snapshot_metrics",
+    "time_zone_valid",
+]
