@@ -10,8 +10,10 @@ every active admin this context knows from auth's events.
 from __future__ import annotations
 
 import logging
+from uuid import UUID
 
 from contexts.notifications import rules, services
+from contexts.notifications.data import NotificationDraft
 from nlc.events import Event, handles
 
 logger = logging.getLogger(__name__)
@@ -239,14 +241,7 @@ def notification_requested(event: Event) -> None:
     outbox, it is created once per ``notificationId`` for its recipient."""
     services.notification_deliver(
         recipients=[event.uuid("recipientUserId")],
-        draft=rules.requested(
-            notification_id=event.uuid("notificationId"),
-            coach_id=event.optional_uuid("coachId"),
-            kind=event.text("kind"),
-            title=event.text("title"),
-            body=event.text("body"),
-            link=event.optional_text("link"),
-        ),
+        draft=_requested(event, coach_id=event.optional_uuid("coachId")),
         producer=event.producer,
     )
 
@@ -256,14 +251,17 @@ def admin_notice_requested(event: Event) -> None:
     """Another context (or the kernel, for a dead letter) asks for a notice to every active admin:
     created once per ``notificationId`` and admin."""
     services.notification_deliver(
-        recipients=services.admin_ids(),
-        draft=rules.requested(
-            notification_id=event.uuid("notificationId"),
-            coach_id=None,
-            kind=event.text("kind"),
-            title=event.text("title"),
-            body=event.text("body"),
-            link=event.optional_text("link"),
-        ),
-        producer=event.producer,
+        recipients=services.admin_ids(), draft=_requested(event, coach_id=None), producer=event.producer
+    )
+
+
+def _requested(event: Event, *, coach_id: UUID | None) -> NotificationDraft:
+    """The notification a request type (notify.user, notify.admins) asks for."""
+    return rules.requested(
+        notification_id=event.uuid("notificationId"),
+        coach_id=coach_id,
+        kind=event.text("kind"),
+        title=event.text("title"),
+        body=event.text("body"),
+        link=event.optional_text("link"),
     )
