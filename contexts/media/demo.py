@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from contexts.media.models import Asset, AssetKind, AssetState, Coach, ProviderMapping
 from contexts.media.providers.files import file_save
-from contexts.media.providers.local import LocalVideoProvider, local_video_name
-from contexts.media.services.uploads import STORAGE_PROVIDER
+from contexts.media.providers.local import LocalVideoProvider
+from contexts.media.services.uploads import STORAGE_PROVIDER, storage_name_of
 from nlc.demo import events_replay_to
 
 DEMO_COACH_EMAIL = "coach@demo.nextlevelcoach.test"
@@ -63,43 +63,62 @@ def pdf_with_text(text: str) -> bytes:
     return bytes(out)
 
 
-def _workbook_create(coach: Coach) -> Asset:
-    content = pdf_with_text("Momentum workbook: one habit, two minutes, every day.")
-    name = f"documents/{coach.id}/{DEMO_WORKBOOK_ASSET_ID}"
-    file_save(name=name, content=ContentFile(content))
-    asset = Asset.objects.create(
-        id=DEMO_WORKBOOK_ASSET_ID,
+def _ready_asset_create(
+    coach: Coach,
+    *,
+    asset_id: uuid.UUID,
+    kind: str,
+    title: str,
+    content_type: str,
+    content: bytes,
+    provider: str,
+    external_id: str,
+    duration_seconds: int | None = None,
+) -> Asset:
+    """A ready asset of the demo coach, its bytes in the media storage where media reads them."""
+    asset = Asset(
+        id=asset_id,
         coach_id=coach.id,
+        kind=kind,
+        title=title,
+        content_type=content_type,
+        size_bytes=len(content),
+        duration_seconds=duration_seconds,
+        provider=provider,
+        state=AssetState.READY,
+        ready_at=timezone.now(),
+    )
+    file_save(name=storage_name_of(asset=asset, external_id=external_id), content=ContentFile(content))
+    asset.save()
+    ProviderMapping.objects.create(asset=asset, provider=provider, external_id=external_id)
+    return asset
+
+
+def _workbook_create(coach: Coach) -> Asset:
+    return _ready_asset_create(
+        coach,
+        asset_id=DEMO_WORKBOOK_ASSET_ID,
         kind=AssetKind.DOCUMENT,
         title=DEMO_WORKBOOK_TITLE,
         content_type="application/pdf",
-        size_bytes=len(content),
+        content=pdf_with_text("Momentum workbook: one habit, two minutes, every day."),
         provider=STORAGE_PROVIDER,
-        state=AssetState.READY,
-        ready_at=timezone.now(),
+        external_id=f"documents/{coach.id}/{DEMO_WORKBOOK_ASSET_ID}",
     )
-    ProviderMapping.objects.create(asset=asset, provider=STORAGE_PROVIDER, external_id=name)
-    return asset
 
 
 def _video_create(coach: Coach) -> Asset:
-    content = DEMO_VIDEO_FILE.read_bytes()
-    external_id = DEMO_VIDEO_ASSET_ID.hex
-    file_save(name=local_video_name(external_id), content=ContentFile(content))
-    asset = Asset.objects.create(
-        id=DEMO_VIDEO_ASSET_ID,
-        coach_id=coach.id,
+    return _ready_asset_create(
+        coach,
+        asset_id=DEMO_VIDEO_ASSET_ID,
         kind=AssetKind.VIDEO,
         title=DEMO_VIDEO_TITLE,
         content_type="video/mp4",
-        size_bytes=len(content),
-        duration_seconds=DEMO_VIDEO_SECONDS,
+        content=DEMO_VIDEO_FILE.read_bytes(),
         provider=LocalVideoProvider.name,
-        state=AssetState.READY,
-        ready_at=timezone.now(),
+        external_id=DEMO_VIDEO_ASSET_ID.hex,
+        duration_seconds=DEMO_VIDEO_SECONDS,
     )
-    ProviderMapping.objects.create(asset=asset, provider=LocalVideoProvider.name, external_id=external_id)
-    return asset
 
 
 def seed(*, stdout) -> None:
